@@ -1,0 +1,109 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { PrefectApiError, redactSecrets } from "./errors.js";
+import { describeRequest, httpError, type RequestContext, readErrorBody } from "./http-errors.js";
+import type { Transport } from "./transport.js";
+
+export interface RetryOptions {
+  /** How long one attempt may take before it is abandoned. */
+  timeoutMs: number;
+  /** Attempts after the first, for network errors and 408/429/502/503/504. */
+  retries: number;
+  /** The first backoff; each further one doubles, with full jitter. */
+  baseDelayMs: number;
+  /** No wait is longer; a `Retry-After` asking for more ends the retries at once. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
+  timeoutMs: 30_000,
+  retries: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 10_000,
+};
+
+const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+
+/**
+ * Gives each attempt a timeout and retries transient failures. Every request this client may send
+ * is a read, so resending is always safe. A caller's abort signal stops it at once.
+ */
+export function retrying(
+  next: Transport,
+  options: RetryOptions,
+  context: RequestContext,
+): Transport {
+  return async (request) => {
+    for (let attempt = 0; ; attempt++) {
+      const isLast = attempt >= options.retries;
+      // Keep an unread copy: a body can be sent only once.
+      const sent = isLast ? request : request.clone();
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      let response: Response;
+      try {
+        response = await next(
+          new Request(sent, { signal: AbortSignal.any([request.signal, timeout]) }),
+        );
+      } catch (error) {
+        if (request.signal.aborted) throw error;
+        const label = describeRequest(request, context.apiUrl);
+        if (timeout.aborted) {
+          throw new PrefectApiError({
+            reason: "timeout",
+            ...label,
+            hint: `no response within ${options.timeoutMs / 1000} s`,
+          });
+        }
+        if (isLast) {
+          throw new PrefectApiError({
+            reason: "network",
+            ...label,
+            hint: `${redactSecrets(networkCause(error), context.secrets)} (after ${attempt + 1} attempts)`,
+          });
+        }
+        await sleep(backoff(attempt, options), undefined, { signal: request.signal });
+        continue;
+      }
+
+      if (!RETRYABLE_STATUS.has(response.status)) return response;
+      const retryAfter = retryAfterMs(response.headers.get("retry-after"));
+      if (isLast || (retryAfter !== undefined && retryAfter > options.maxDelayMs)) {
+        const hint =
+          retryAfter !== undefined && retryAfter > options.maxDelayMs
+            ? `the server asks to retry after ${Math.ceil(retryAfter / 1000)} s`
+            : `gave up after ${attempt + 1} attempts`;
+        throw httpError(
+          describeRequest(request, context.apiUrl),
+          response.status,
+          await readErrorBody(response),
+          context,
+          hint,
+        );
+      }
+      await response.body?.cancel();
+      await sleep(retryAfter ?? backoff(attempt, options), undefined, { signal: request.signal });
+    }
+  };
+}
+
+/** Full-jitter exponential backoff: a random wait up to base·2^attempt, capped. */
+export function backoff(
+  attempt: number,
+  options: Pick<RetryOptions, "baseDelayMs" | "maxDelayMs">,
+) {
+  return Math.random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+}
+
+/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date; undefined if absent or bad. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function networkCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
+  if (cause && typeof cause.message === "string") return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}

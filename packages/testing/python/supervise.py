@@ -1,0 +1,44 @@
+"""Run a command in its own session and end its whole process group when our stdin closes.
+
+The test harness talks to this over a pipe. When the test process ends for any reason (done,
+crashed, or killed with SIGKILL) the pipe closes, and the Prefect server it started goes with it.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+child = subprocess.Popen(sys.argv[1:], start_new_session=True, stdin=subprocess.DEVNULL)
+
+
+def stop(*_args):
+    for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(child.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            child.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    os._exit(0)
+
+
+def exit_with_child():
+    # The server stopped on its own (e.g. it could not bind its port): report its exit code.
+    code = child.wait()
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os._exit(code if code > 0 else 1)
+
+
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, stop)
+threading.Thread(target=exit_with_child, daemon=True).start()
+sys.stdin.buffer.read()
+stop()

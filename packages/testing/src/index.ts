@@ -1,0 +1,6 @@
+export {
+  type PrefectServer,
+  type StartPrefectServerOptions,
+  startPrefectServer,
+} from "./prefect-server.js";
+export { ensurePrefectEnv, type PrefectEnv } from "./python-env.js";

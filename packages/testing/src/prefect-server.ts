@@ -1,0 +1,175 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ensurePrefectEnv } from "./python-env.js";
+import { testingPackageDir } from "./repo-root.js";
+
+export interface StartPrefectServerOptions {
+  /** Require this `user:password` on every request (`PREFECT_SERVER_API_AUTH_STRING`). */
+  authString?: string;
+  /** Turn on Prefect's CSRF protection (`PREFECT_SERVER_CSRF_PROTECTION_ENABLED`). */
+  csrfProtection?: boolean;
+  /** How long to wait for `/api/health` (default 120 s: the first start migrates the database). */
+  startTimeoutMs?: number;
+  /** More server settings, e.g. `{ PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED: "false" }`. */
+  env?: Record<string, string>;
+}
+
+export interface PrefectServer {
+  /** e.g. `http://127.0.0.1:41234/api` */
+  apiUrl: string;
+  port: number;
+  /** The server's temporary PREFECT_HOME (SQLite database, logs). */
+  home: string;
+  authString: string | undefined;
+  /** The server's combined stdout and stderr. */
+  logFile: string;
+  /** Ends the server's whole process group and deletes its home. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the pinned Prefect's `prefect server start` on a free loopback port with a throwaway
+ * PREFECT_HOME and SQLite database, and resolves once `/api/health` answers. The server runs under
+ * a small supervisor that ends it as soon as this process goes away, however it goes.
+ */
+export async function startPrefectServer(
+  options: StartPrefectServerOptions = {},
+): Promise<PrefectServer> {
+  const prefect = await ensurePrefectEnv();
+  const attempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(prefect.python, prefect.prefect, options);
+    } catch (error) {
+      // Another process can take the free port between our probe and the server's bind.
+      const portTaken = error instanceof Error && /address already in use/i.test(error.message);
+      if (!portTaken || attempt >= attempts) throw error;
+    }
+  }
+}
+
+async function startOnce(
+  python: string,
+  prefectCli: string,
+  options: StartPrefectServerOptions,
+): Promise<PrefectServer> {
+  const home = await mkdtemp(path.join(tmpdir(), "prefect-mcp-server-"));
+  const port = await freePort();
+  const logFile = path.join(home, "server.log");
+  const log = openSync(logFile, "a");
+  const env: Record<string, string> = {
+    ...inheritedEnv(),
+    PREFECT_HOME: home,
+    PREFECT_SERVER_DATABASE_CONNECTION_URL: `sqlite+aiosqlite:///${path.join(home, "prefect.db")}`,
+    PREFECT_SERVER_ANALYTICS_ENABLED: "false",
+    PREFECT_SERVER_UI_ENABLED: "false",
+    DO_NOT_TRACK: "1",
+    ...(options.authString ? { PREFECT_SERVER_API_AUTH_STRING: options.authString } : {}),
+    ...(options.csrfProtection ? { PREFECT_SERVER_CSRF_PROTECTION_ENABLED: "true" } : {}),
+    ...options.env,
+  };
+  const child = spawn(
+    python,
+    [
+      path.join(testingPackageDir(), "python", "supervise.py"),
+      prefectCli,
+      "server",
+      "start",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ],
+    { env, stdio: ["pipe", log, log], detached: true },
+  );
+  // The supervisor must not keep this process alive; the open pipe is its lifeline, not ours.
+  child.unref();
+
+  const apiUrl = `http://127.0.0.1:${port}/api`;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await endSupervisor(child);
+    await rm(home, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForHealth(apiUrl, child, options.startTimeoutMs ?? 120_000);
+  } catch (error) {
+    const tail = await logTail(logFile);
+    await stop();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Prefect server did not start: ${reason}\n--- last lines of its log ---\n${tail}`,
+    );
+  }
+  return { apiUrl, port, home, authString: options.authString, logFile, stop };
+}
+
+/** Parent-environment variables the server may see: none of a developer's PREFECT_* settings. */
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith("PREFECT_")) env[key] = value;
+  }
+  return env;
+}
+
+async function waitForHealth(apiUrl: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let exited: number | null = null;
+  child.once("exit", (code) => {
+    exited = code ?? -1;
+  });
+  while (Date.now() < deadline) {
+    if (exited !== null) throw new Error(`the server process exited with code ${exited}`);
+    try {
+      const response = await fetch(`${apiUrl}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`/api/health did not answer within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+async function endSupervisor(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.stdin?.end();
+  const timedOut = await Promise.race([exited.then(() => false), sleep(20_000).then(() => true)]);
+  if (timedOut && child.pid) {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function logTail(file: string, lines = 40): Promise<string> {
+  const text = await readFile(file, "utf8").catch(() => "(no log)");
+  return text.trimEnd().split("\n").slice(-lines).join("\n");
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === "object") resolve(address.port);
+        else reject(new Error("could not find a free port"));
+      });
+    });
+  });
+}
