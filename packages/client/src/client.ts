@@ -1,4 +1,4 @@
-import createClient, { type FetchResponse, type MaybeOptionalInit } from "openapi-fetch";
+import createClient, { type MaybeOptionalInit } from "openapi-fetch";
 import type { PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import packageJson from "../package.json" with { type: "json" };
 import { authMiddleware } from "./auth.js";
@@ -30,10 +30,15 @@ type Init<P extends PathsWithMethod<ReadOnlyPaths, M>, M extends Method> = Maybe
   ReadOnlyPaths[P],
   M
 >;
-type Data<P extends PathsWithMethod<ReadOnlyPaths, M>, M extends Method, I> = Extract<
-  FetchResponse<ReadOnlyPaths[P][M] & Record<string | number, unknown>, I, "application/json">,
-  { error?: never }
->["data"];
+/** The JSON body of an operation's 200 response. */
+type Data<
+  P extends PathsWithMethod<ReadOnlyPaths, M>,
+  M extends Method,
+> = ReadOnlyPaths[P][M] extends {
+  responses: { 200: { content: { "application/json": infer Body } } };
+}
+  ? Body
+  : unknown;
 
 /** A typed call: path and parameters are checked against Prefect's spec; resolves to the body. */
 export type ReadMethod<M extends Method> = <
@@ -42,7 +47,7 @@ export type ReadMethod<M extends Method> = <
 >(
   path: P,
   ...init: RequiredKeysOf<I> extends never ? [I?] : [I]
-) => Promise<Data<P, M, I>>;
+) => Promise<Data<P, M>>;
 
 export interface PrefectClient {
   /** The API URL requests go to, without a trailing slash. */

@@ -22,6 +22,7 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = {
 };
 
 const RETRYABLE_STATUS = new Set([408, 429, 502, 503, 504]);
+const HTTP_DATE_START = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,? /i;
 
 /**
  * Gives each attempt a timeout and retries transient failures. Every request this client may send
@@ -98,6 +99,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   if (!header) return undefined;
   const trimmed = header.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Date.parse also accepts junk such as "-1" or "later 5"; every HTTP date starts with a day name.
+  if (!HTTP_DATE_START.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { openSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -87,6 +87,7 @@ async function startOnce(
     ],
     { env, stdio: ["pipe", log, log], detached: true },
   );
+  closeSync(log); // the child holds its own copy
   // The supervisor must not keep this process alive; the open pipe is its lifeline, not ours.
   child.unref();
 
@@ -144,7 +145,10 @@ async function endSupervisor(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.stdin?.end();
-  const timedOut = await Promise.race([exited.then(() => false), sleep(20_000).then(() => true)]);
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    sleep(20_000, undefined, { ref: false }).then(() => true),
+  ]);
   if (timedOut && child.pid) {
     try {
       process.kill(-child.pid, "SIGKILL");

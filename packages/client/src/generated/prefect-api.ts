@@ -3149,7 +3149,7 @@ export interface components {
              * @description If true, enable support for HTTP/2 for communicating with an API. If the API does not support HTTP/2, this will have no effect and connections will be made via HTTP/1.1.
              * @default false
              */
-            enable_http2: boolean;
+            enable_http2?: boolean;
             /**
              * Key
              * @description The API key used for authentication with the Prefect API. Should be kept secret.
@@ -3160,19 +3160,19 @@ export interface components {
              * @description The default timeout for requests to the API
              * @default 60
              */
-            request_timeout: number;
+            request_timeout?: number;
             /**
              * Ssl Cert File
              * @description This configuration settings option specifies the path to an SSL certificate file.
              * @default /etc/ssl/certs/ca-certificates.crt
              */
-            ssl_cert_file: string | null;
+            ssl_cert_file?: string | null;
             /**
              * Tls Insecure Skip Verify
              * @description If `True`, disables SSL checking to allow insecure requests. Setting to False is recommended only during development. For example, when using self-signed certificates.
              * @default false
              */
-            tls_insecure_skip_verify: boolean;
+            tls_insecure_skip_verify?: boolean;
             /**
              * Url
              * @description The URL of the Prefect API. If not set, the client will attempt to infer it.
@@ -3302,7 +3302,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `Artifact.task_run_id` */
             task_run_id?: components["schemas"]["ArtifactCollectionFilterTaskRunId"] | null;
             /** @description Filter criteria for `Artifact.type` */
@@ -3445,7 +3445,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `Artifact.task_run_id` */
             task_run_id?: components["schemas"]["ArtifactFilterTaskRunId"] | null;
             /** @description Filter criteria for `Artifact.type` */
@@ -3568,13 +3568,13 @@ export interface components {
              * @description A longer description of this automation
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Enabled
              * @description Whether this automation will be evaluated
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Id
              * Format: uuid
@@ -3620,13 +3620,13 @@ export interface components {
              * @description A longer description of this automation
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Enabled
              * @description Whether this automation will be evaluated
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Name
              * @description The name of this automation
@@ -3660,7 +3660,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `Automation.tags` */
             tags?: components["schemas"]["AutomationFilterTags"] | null;
         };
@@ -3729,7 +3729,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /** AutomationPartialUpdate */
         AutomationPartialUpdate: {
@@ -3738,7 +3738,7 @@ export interface components {
              * @description Whether this automation will be evaluated
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
         };
         /**
          * AutomationSort
@@ -3768,13 +3768,13 @@ export interface components {
              * @description A longer description of this automation
              * @default
              */
-            description: string;
+            description?: string;
             /**
              * Enabled
              * @description Whether this automation will be evaluated
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Name
              * @description The name of this automation
@@ -3845,7 +3845,7 @@ export interface components {
              * @description Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)
              * @default false
              */
-            is_anonymous: boolean;
+            is_anonymous?: boolean;
             /**
              * Name
              * @description The block document's name. Not required for anonymous block documents.
@@ -3883,7 +3883,7 @@ export interface components {
              * @description Whether the block is anonymous (anonymous blocks are usually created by Prefect automatically)
              * @default false
              */
-            is_anonymous: boolean;
+            is_anonymous?: boolean;
             /**
              * Name
              * @description The block document's name. Not required for anonymous block documents.
@@ -3905,14 +3905,14 @@ export interface components {
              *       "eq_": false
              *     }
              */
-            is_anonymous: components["schemas"]["BlockDocumentFilterIsAnonymous"] | null;
+            is_anonymous?: components["schemas"]["BlockDocumentFilterIsAnonymous"] | null;
             /** @description Filter criteria for `BlockDocument.name` */
             name?: components["schemas"]["BlockDocumentFilterName"] | null;
             /**
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * BlockDocumentFilterBlockTypeId
@@ -3991,7 +3991,7 @@ export interface components {
              * Merge Existing Data
              * @default true
              */
-            merge_existing_data: boolean;
+            merge_existing_data?: boolean;
         };
         /**
          * BlockSchema
@@ -4036,7 +4036,7 @@ export interface components {
              * @description Human readable identifier for the block schema
              * @default non-versioned
              */
-            version: string;
+            version?: string;
         };
         /**
          * BlockSchemaCreate
@@ -4066,7 +4066,7 @@ export interface components {
              * @description Human readable identifier for the block schema
              * @default non-versioned
              */
-            version: string;
+            version?: string;
         };
         /**
          * BlockSchemaFilter
@@ -4083,7 +4083,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `BlockSchema.version` */
             version?: components["schemas"]["BlockSchemaFilterVersion"] | null;
         };
@@ -4171,7 +4171,7 @@ export interface components {
              * @description Protected block types cannot be modified via API.
              * @default false
              */
-            is_protected: boolean;
+            is_protected?: boolean;
             /**
              * Logo Url
              * @description Web URL for the block type's logo
@@ -4314,7 +4314,7 @@ export interface components {
              * @description Maximum number of deployments to delete. Defaults to 50.
              * @default 50
              */
-            limit: number;
+            limit?: number;
         };
         /** Body_bulk_delete_flow_runs_flow_runs_bulk_delete_post */
         Body_bulk_delete_flow_runs_flow_runs_bulk_delete_post: {
@@ -4325,7 +4325,7 @@ export interface components {
              * @description Maximum number of flow runs to delete. Defaults to 50.
              * @default 50
              */
-            limit: number;
+            limit?: number;
         };
         /** Body_bulk_delete_flows_flows_bulk_delete_post */
         Body_bulk_delete_flows_flows_bulk_delete_post: {
@@ -4336,7 +4336,7 @@ export interface components {
              * @description Maximum number of flows to delete. Defaults to 50.
              * @default 50
              */
-            limit: number;
+            limit?: number;
         };
         /** Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post */
         Body_bulk_increment_active_slots_v2_concurrency_limits_increment_post: {
@@ -4350,7 +4350,7 @@ export interface components {
              * @default concurrency
              * @enum {string}
              */
-            mode: "concurrency" | "rate_limit";
+            mode?: "concurrency" | "rate_limit";
             /** Names */
             names: string[];
             /** Slots */
@@ -4365,13 +4365,13 @@ export interface components {
              * @description The duration of the lease in seconds.
              * @default 300
              */
-            lease_duration: number;
+            lease_duration?: number;
             /**
              * Mode
              * @default concurrency
              * @enum {string}
              */
-            mode: "concurrency" | "rate_limit";
+            mode?: "concurrency" | "rate_limit";
             /** Names */
             names: string[];
             /** Slots */
@@ -4386,13 +4386,13 @@ export interface components {
              * @description If false, orchestration rules will be applied that may alter or prevent the state transition. If True, orchestration rules are not applied.
              * @default false
              */
-            force: boolean;
+            force?: boolean;
             /**
              * Limit
              * @description Maximum number of flow runs to update. Defaults to 50.
              * @default 50
              */
-            limit: number;
+            limit?: number;
             /** @description The state to set */
             state: components["schemas"]["StateCreate"];
         };
@@ -4403,9 +4403,9 @@ export interface components {
              * Time Interval
              * @default 1
              */
-            time_interval: number;
+            time_interval?: number;
             /** @default day */
-            time_unit: components["schemas"]["TimeUnit"];
+            time_unit?: components["schemas"]["TimeUnit"];
         };
         /** Body_count_artifacts_artifacts_count_post */
         Body_count_artifacts_artifacts_count_post: {
@@ -4523,13 +4523,13 @@ export interface components {
              * @description Exclude inputs with these keys
              * @default []
              */
-            exclude_keys: string[];
+            exclude_keys?: string[];
             /**
              * Limit
              * @description The maximum number of results to return
              * @default 1
              */
-            limit: number;
+            limit?: number;
             /**
              * Prefix
              * @description The input key prefix
@@ -4640,9 +4640,9 @@ export interface components {
              * Page
              * @default 1
              */
-            page: number;
+            page?: number;
             /** @default NAME_ASC */
-            sort: components["schemas"]["DeploymentSort"];
+            sort?: components["schemas"]["DeploymentSort"];
             task_runs?: components["schemas"]["TaskRunFilter"] | null;
             work_pool_queues?: components["schemas"]["WorkQueueFilter"] | null;
             work_pools?: components["schemas"]["WorkPoolFilter"] | null;
@@ -4661,9 +4661,9 @@ export interface components {
              * Page
              * @default 1
              */
-            page: number;
+            page?: number;
             /** @default ID_DESC */
-            sort: components["schemas"]["FlowRunSort"];
+            sort?: components["schemas"]["FlowRunSort"];
             task_runs?: components["schemas"]["TaskRunFilter"] | null;
             work_pool_queues?: components["schemas"]["WorkQueueFilter"] | null;
             work_pools?: components["schemas"]["WorkPoolFilter"] | null;
@@ -4682,9 +4682,9 @@ export interface components {
              * Page
              * @default 1
              */
-            page: number;
+            page?: number;
             /** @default NAME_ASC */
-            sort: components["schemas"]["FlowSort"];
+            sort?: components["schemas"]["FlowSort"];
             task_runs?: components["schemas"]["TaskRunFilter"] | null;
             work_pools?: components["schemas"]["WorkPoolFilter"] | null;
         };
@@ -4702,9 +4702,9 @@ export interface components {
              * Page
              * @default 1
              */
-            page: number;
+            page?: number;
             /** @default ID_DESC */
-            sort: components["schemas"]["TaskRunSort"];
+            sort?: components["schemas"]["TaskRunSort"];
             task_runs?: components["schemas"]["TaskRunFilter"] | null;
         };
         /** Body_read_all_concurrency_limits_v2_v2_concurrency_limits_filter_post */
@@ -4718,7 +4718,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
         };
         /** Body_read_artifacts_artifacts_filter_post */
         Body_read_artifacts_artifacts_filter_post: {
@@ -4735,9 +4735,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default ID_DESC */
-            sort: components["schemas"]["ArtifactSort"];
+            sort?: components["schemas"]["ArtifactSort"];
             task_runs?: components["schemas"]["TaskRunFilter"];
         };
         /** Body_read_automations_automations_filter_post */
@@ -4752,9 +4752,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default NAME_ASC */
-            sort: components["schemas"]["AutomationSort"];
+            sort?: components["schemas"]["AutomationSort"];
         };
         /** Body_read_block_documents_block_documents_filter_post */
         Body_read_block_documents_block_documents_filter_post: {
@@ -4766,7 +4766,7 @@ export interface components {
              * @description Whether to include sensitive values in the block document.
              * @default false
              */
-            include_secrets: boolean;
+            include_secrets?: boolean;
             /**
              * Limit
              * @description Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.
@@ -4776,9 +4776,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default NAME_ASC */
-            sort: components["schemas"]["BlockDocumentSort"] | null;
+            sort?: components["schemas"]["BlockDocumentSort"] | null;
         };
         /** Body_read_block_schemas_block_schemas_filter_post */
         Body_read_block_schemas_block_schemas_filter_post: {
@@ -4792,7 +4792,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
         };
         /** Body_read_block_types_block_types_filter_post */
         Body_read_block_types_block_types_filter_post: {
@@ -4807,7 +4807,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
         };
         /** Body_read_concurrency_limits_concurrency_limits_filter_post */
         Body_read_concurrency_limits_concurrency_limits_filter_post: {
@@ -4820,7 +4820,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
         };
         /** Body_read_dashboard_task_run_counts_ui_task_runs_dashboard_counts_post */
         Body_read_dashboard_task_run_counts_ui_task_runs_dashboard_counts_post: {
@@ -4845,9 +4845,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default NAME_ASC */
-            sort: components["schemas"]["DeploymentSort"];
+            sort?: components["schemas"]["DeploymentSort"];
             task_runs?: components["schemas"]["TaskRunFilter"] | null;
             work_pool_queues?: components["schemas"]["WorkQueueFilter"] | null;
             work_pools?: components["schemas"]["WorkPoolFilter"] | null;
@@ -4861,7 +4861,7 @@ export interface components {
              * @description The number of events to return with each page
              * @default 50
              */
-            limit: number;
+            limit?: number;
         };
         /** Body_read_flow_run_history_ui_flow_runs_history_post */
         Body_read_flow_run_history_ui_flow_runs_history_post: {
@@ -4872,14 +4872,14 @@ export interface components {
              * Limit
              * @default 1000
              */
-            limit: number;
+            limit?: number;
             /**
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default EXPECTED_START_TIME_DESC */
-            sort: components["schemas"]["FlowRunSort"];
+            sort?: components["schemas"]["FlowRunSort"];
             task_runs?: components["schemas"]["TaskRunFilter"];
             work_pools?: components["schemas"]["WorkPoolFilter"];
         };
@@ -4897,9 +4897,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default ID_DESC */
-            sort: components["schemas"]["FlowRunSort"];
+            sort?: components["schemas"]["FlowRunSort"];
             task_runs?: components["schemas"]["TaskRunFilter"] | null;
             work_pool_queues?: components["schemas"]["WorkQueueFilter"] | null;
             work_pools?: components["schemas"]["WorkPoolFilter"] | null;
@@ -4918,9 +4918,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default NAME_ASC */
-            sort: components["schemas"]["FlowSort"];
+            sort?: components["schemas"]["FlowSort"];
             task_runs?: components["schemas"]["TaskRunFilter"];
             work_pools?: components["schemas"]["WorkPoolFilter"];
         };
@@ -4939,9 +4939,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default ID_DESC */
-            sort: components["schemas"]["ArtifactCollectionSort"];
+            sort?: components["schemas"]["ArtifactCollectionSort"];
             task_runs?: components["schemas"]["TaskRunFilter"];
         };
         /** Body_read_logs_logs_filter_post */
@@ -4956,9 +4956,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default TIMESTAMP_ASC */
-            sort: components["schemas"]["LogSort"];
+            sort?: components["schemas"]["LogSort"];
         };
         /** Body_read_saved_searches_saved_searches_filter_post */
         Body_read_saved_searches_saved_searches_filter_post: {
@@ -4971,7 +4971,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
         };
         /** Body_read_task_run_counts_by_state_ui_task_runs_count_post */
         Body_read_task_run_counts_by_state_ui_task_runs_count_post: {
@@ -4994,9 +4994,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default ID_DESC */
-            sort: components["schemas"]["TaskRunSort"];
+            sort?: components["schemas"]["TaskRunSort"];
             task_runs?: components["schemas"]["TaskRunFilter"] | null;
         };
         /** Body_read_task_workers_task_workers_filter_post */
@@ -5015,9 +5015,9 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             /** @default NAME_ASC */
-            sort: components["schemas"]["VariableSort"];
+            sort?: components["schemas"]["VariableSort"];
             variables?: components["schemas"]["VariableFilter"] | null;
         };
         /** Body_read_work_pool_concurrency_status_work_pools__name__concurrency_status_post */
@@ -5027,7 +5027,7 @@ export interface components {
              * @description Max flow runs per queue
              * @default 10
              */
-            flow_run_limit: number;
+            flow_run_limit?: number;
             /**
              * Limit
              * @description Defaults to PREFECT_SERVER_API_DEFAULT_LIMIT if not provided.
@@ -5037,7 +5037,7 @@ export interface components {
              * Page
              * @default 1
              */
-            page: number;
+            page?: number;
         };
         /** Body_read_work_pools_work_pools_filter_post */
         Body_read_work_pools_work_pools_filter_post: {
@@ -5050,7 +5050,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             work_pools?: components["schemas"]["WorkPoolFilter"] | null;
         };
         /** Body_read_work_queue_concurrency_status_work_queues__id__concurrency_status_post */
@@ -5064,7 +5064,7 @@ export interface components {
              * Page
              * @default 1
              */
-            page: number;
+            page?: number;
         };
         /** Body_read_work_queue_runs_work_queues__id__get_runs_post */
         Body_read_work_queue_runs_work_queues__id__get_runs_post: {
@@ -5091,7 +5091,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             work_queues?: components["schemas"]["WorkQueueFilter"];
         };
         /** Body_read_work_queues_work_queues_filter_post */
@@ -5105,7 +5105,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             work_queues?: components["schemas"]["WorkQueueFilter"] | null;
         };
         /** Body_read_workers_work_pools__work_pool_name__workers_filter_post */
@@ -5119,7 +5119,7 @@ export interface components {
              * Offset
              * @default 0
              */
-            offset: number;
+            offset?: number;
             workers?: components["schemas"]["WorkerFilter"] | null;
         };
         /** Body_renew_concurrency_lease_v2_concurrency_limits_leases__lease_id__renew_post */
@@ -5129,7 +5129,7 @@ export interface components {
              * @description The duration of the lease in seconds.
              * @default 300
              */
-            lease_duration: number;
+            lease_duration?: number;
         };
         /** Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post */
         Body_reset_concurrency_limit_by_tag_concurrency_limits_tag__tag__reset_post: {
@@ -5184,7 +5184,7 @@ export interface components {
              * @description If false, orchestration rules will be applied that may alter or prevent the state transition. If True, orchestration rules are not applied.
              * @default false
              */
-            force: boolean;
+            force?: boolean;
             /** @description The intended state. */
             state: components["schemas"]["StateCreate"];
         };
@@ -5195,7 +5195,7 @@ export interface components {
              * @description If false, orchestration rules will be applied that may alter or prevent the state transition. If True, orchestration rules are not applied.
              * @default false
              */
-            force: boolean;
+            force?: boolean;
             /** @description The intended state. */
             state: components["schemas"]["StateCreate"];
         };
@@ -5264,13 +5264,13 @@ export interface components {
              * @description An optional templatable payload to send when calling the webhook.
              * @default
              */
-            payload: string;
+            payload?: string;
             /**
              * Type
              * @default call-webhook
              * @constant
              */
-            type: "call-webhook";
+            type?: "call-webhook";
         };
         /**
          * CancelFlowRun
@@ -5282,7 +5282,7 @@ export interface components {
              * @default cancel-flow-run
              * @constant
              */
-            type: "cancel-flow-run";
+            type?: "cancel-flow-run";
         };
         /**
          * ChangeFlowRunState
@@ -5294,7 +5294,7 @@ export interface components {
              * @description Force the state change even if the transition is not allowed
              * @default false
              */
-            force: boolean;
+            force?: boolean;
             /**
              * Message
              * @description An optional message to associate with the state change
@@ -5312,7 +5312,7 @@ export interface components {
              * @default change-flow-run-state
              * @constant
              */
-            type: "change-flow-run-state";
+            type?: "change-flow-run-state";
         };
         /**
          * ClientMetricsSettings
@@ -5324,13 +5324,13 @@ export interface components {
              * @description Whether or not to enable Prometheus metrics in the client.
              * @default false
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Port
              * @description The port to expose the client Prometheus metrics on.
              * @default 4201
              */
-            port: number;
+            port?: number;
         };
         /**
          * ClientSettings
@@ -5346,7 +5346,7 @@ export interface components {
              *             retrieving, storing, and including them in applicable state-changing requests
              * @default true
              */
-            csrf_support_enabled: boolean;
+            csrf_support_enabled?: boolean;
             /**
              * Custom Headers
              * @description Custom HTTP headers to include with every API request to the Prefect server.
@@ -5370,7 +5370,7 @@ export interface components {
              *             retried.
              * @default 5
              */
-            max_retries: number;
+            max_retries?: number;
             metrics?: components["schemas"]["ClientMetricsSettings"];
             /**
              * Retry Extra Codes
@@ -5394,7 +5394,7 @@ export interface components {
              *             can affect retry lengths.
              * @default 0.2
              */
-            retry_jitter_factor: number;
+            retry_jitter_factor?: number;
             /**
              * Server Version Check Enabled
              * @description Whether the client should check the server's API version on startup.
@@ -5404,7 +5404,7 @@ export interface components {
              *             do not need to repeat the version handshake.
              * @default true
              */
-            server_version_check_enabled: boolean;
+            server_version_check_enabled?: boolean;
         };
         /**
          * CLISettings
@@ -5416,7 +5416,7 @@ export interface components {
              * @description If True, use colors in CLI output. If `False`, output will not include colors codes.
              * @default true
              */
-            colors: boolean;
+            colors?: boolean;
             /**
              * Prompt
              * @description If `True`, use interactive prompts in CLI commands. If `False`, no interactive prompts will be used. If `None`, the value will be dynamically determined based on the presence of an interactive-enabled terminal.
@@ -5427,7 +5427,7 @@ export interface components {
              * @description If `True`, wrap text by inserting new lines in long lines in CLI output. If `False`, output will not be wrapped.
              * @default true
              */
-            wrap_lines: boolean;
+            wrap_lines?: boolean;
         };
         /**
          * CloudSettings
@@ -5439,19 +5439,19 @@ export interface components {
              * @description API URL for Prefect Cloud. Used for authentication with Prefect Cloud.
              * @default https://api.prefect.cloud/api
              */
-            api_url: string;
+            api_url?: string;
             /**
              * Enable Orchestration Telemetry
              * @description Whether or not to enable orchestration telemetry.
              * @default true
              */
-            enable_orchestration_telemetry: boolean;
+            enable_orchestration_telemetry?: boolean;
             /**
              * Max Log Size
              * @description Maximum size in characters for a single log when sending logs to Prefect Cloud.
              * @default 25000
              */
-            max_log_size: number;
+            max_log_size?: number;
             /**
              * Ui Url
              * @description The URL of the Prefect Cloud UI. If not set, the client will attempt to infer it.
@@ -5479,7 +5479,7 @@ export interface components {
              * @default compound
              * @constant
              */
-            type: "compound";
+            type?: "compound";
             /** Within */
             within: number | string | null;
         };
@@ -5504,7 +5504,7 @@ export interface components {
              * @default compound
              * @constant
              */
-            type: "compound";
+            type?: "compound";
             /** Within */
             within: number | null;
         };
@@ -5586,19 +5586,19 @@ export interface components {
              * @description Whether the concurrency limit is active.
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /**
              * Active Slots
              * @description The number of active slots.
              * @default 0
              */
-            active_slots: number;
+            active_slots?: number;
             /**
              * Avg Slot Occupancy Seconds
              * @description The average amount of time a slot is occupied.
              * @default 2
              */
-            avg_slot_occupancy_seconds: number;
+            avg_slot_occupancy_seconds?: number;
             /** Created */
             created: string | null;
             /**
@@ -5606,7 +5606,7 @@ export interface components {
              * @description The number of denied slots.
              * @default 0
              */
-            denied_slots: number;
+            denied_slots?: number;
             /**
              * Id
              * Format: uuid
@@ -5627,7 +5627,7 @@ export interface components {
              * @description The decay rate for active slots when used as a rate limit.
              * @default 0
              */
-            slot_decay_per_second: number;
+            slot_decay_per_second?: number;
             /** Updated */
             updated: string | null;
         };
@@ -5641,19 +5641,19 @@ export interface components {
              * @description Whether the concurrency limit is active.
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /**
              * Active Slots
              * @description The number of active slots.
              * @default 0
              */
-            active_slots: number;
+            active_slots?: number;
             /**
              * Denied Slots
              * @description The number of denied slots.
              * @default 0
              */
-            denied_slots: number;
+            denied_slots?: number;
             /**
              * Limit
              * @description The concurrency limit.
@@ -5669,7 +5669,7 @@ export interface components {
              * @description The decay rate for active slots when used as a rate limit.
              * @default 0
              */
-            slot_decay_per_second: number;
+            slot_decay_per_second?: number;
         };
         /**
          * ConcurrencyLimitV2Update
@@ -5721,7 +5721,7 @@ export interface components {
              * @default constant
              * @constant
              */
-            input_type: "constant";
+            input_type?: "constant";
             /** Type */
             type: string;
         };
@@ -5736,47 +5736,47 @@ export interface components {
              * Cancelled
              * @default 0
              */
-            CANCELLED: number;
+            CANCELLED?: number;
             /**
              * Cancelling
              * @default 0
              */
-            CANCELLING: number;
+            CANCELLING?: number;
             /**
              * Completed
              * @default 0
              */
-            COMPLETED: number;
+            COMPLETED?: number;
             /**
              * Crashed
              * @default 0
              */
-            CRASHED: number;
+            CRASHED?: number;
             /**
              * Failed
              * @default 0
              */
-            FAILED: number;
+            FAILED?: number;
             /**
              * Paused
              * @default 0
              */
-            PAUSED: number;
+            PAUSED?: number;
             /**
              * Pending
              * @default 0
              */
-            PENDING: number;
+            PENDING?: number;
             /**
              * Running
              * @default 0
              */
-            RUNNING: number;
+            RUNNING?: number;
             /**
              * Scheduled
              * @default 0
              */
-            SCHEDULED: number;
+            SCHEDULED?: number;
         };
         /** CreatedBy */
         CreatedBy: {
@@ -5830,7 +5830,7 @@ export interface components {
              * @description Control croniter behavior for handling day and day_of_week entries.
              * @default true
              */
-            day_or: boolean;
+            day_or?: boolean;
             /**
              * Timezone
              * @example America/New_York
@@ -5875,7 +5875,7 @@ export interface components {
              * @default delete-flow-run
              * @constant
              */
-            type: "delete-flow-run";
+            type?: "delete-flow-run";
         };
         /** DependencyResult */
         DependencyResult: {
@@ -5929,7 +5929,7 @@ export interface components {
              * @description Whether or not the deployment should enforce the parameter schema.
              * @default true
              */
-            enforce_parameter_schema: boolean;
+            enforce_parameter_schema?: boolean;
             /** Entrypoint */
             entrypoint?: string | null;
             /**
@@ -5992,7 +5992,7 @@ export interface components {
              * @description Whether or not the deployment is paused.
              * @default false
              */
-            paused: boolean;
+            paused?: boolean;
             /** Pull Steps */
             pull_steps?: {
                 [key: string]: unknown;
@@ -6046,7 +6046,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `Deployment.paused` */
             paused?: components["schemas"]["DeploymentFilterPaused"] | null;
             /** @description Filter criteria for `Deployment.tags` */
@@ -6155,7 +6155,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * DeploymentFilterWorkQueueName
@@ -6286,7 +6286,7 @@ export interface components {
              * @description Whether or not the deployment should enforce the parameter schema.
              * @default true
              */
-            enforce_parameter_schema: boolean;
+            enforce_parameter_schema?: boolean;
             /**
              * Entrypoint
              * @description The path to the entrypoint for the workflow, relative to the `path`.
@@ -6364,7 +6364,7 @@ export interface components {
              * @description Whether or not the deployment is paused.
              * @default false
              */
-            paused: boolean;
+            paused?: boolean;
             /**
              * Pull Steps
              * @description Pull steps for cloning and running this deployment.
@@ -6381,7 +6381,7 @@ export interface components {
              * @description Whether the deployment is ready to run flows.
              * @default NOT_READY
              */
-            status: components["schemas"]["DeploymentStatus"] | null;
+            status?: components["schemas"]["DeploymentStatus"] | null;
             /**
              * Storage Document Id
              * @description The block document defining storage used for this flow.
@@ -6428,7 +6428,7 @@ export interface components {
              * @description Whether or not the schedule is active.
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /** Created */
             created: string | null;
             /**
@@ -6473,7 +6473,7 @@ export interface components {
              * @description Whether or not the schedule is active.
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /**
              * Max Scheduled Runs
              * @description The maximum number of scheduled runs for the schedule.
@@ -6553,7 +6553,7 @@ export interface components {
              * @description Clear existing schedules when an empty schedules list is passed to RunnerDeployment.apply or aapply, including via prefect deploy. This opt-in setting will be removed when clearing becomes the default, after a deprecation period of at least six months or three minor releases, whichever is longer.
              * @default false
              */
-            clear_schedules_on_empty: boolean;
+            clear_schedules_on_empty?: boolean;
             /**
              * Default Docker Build Namespace
              * @description The default Docker namespace to use when building images.
@@ -6629,7 +6629,7 @@ export interface components {
              * @description Whether or not the deployment is paused.
              * @default false
              */
-            paused: boolean;
+            paused?: boolean;
             /** Pull Steps */
             pull_steps?: {
                 [key: string]: unknown;
@@ -6673,7 +6673,7 @@ export interface components {
              * @default do-nothing
              * @constant
              */
-            type: "do-nothing";
+            type?: "do-nothing";
         };
         /** Edge */
         Edge: {
@@ -6790,7 +6790,7 @@ export interface components {
              * @description The order to return filtered events
              * @default DESC
              */
-            order: components["schemas"]["EventOrder"];
+            order?: components["schemas"]["EventOrder"];
             /**
              * Related
              * @description Filter criteria for the related resources of the event
@@ -6904,7 +6904,7 @@ export interface components {
              * @description Only include events for distinct resources
              * @default false
              */
-            distinct: boolean;
+            distinct?: boolean;
             /**
              * Id
              * @description Only include events for resources with these IDs
@@ -6933,7 +6933,7 @@ export interface components {
              *             will be silently dropped when the queue is full.
              * @default 0
              */
-            worker_max_queue_size: number;
+            worker_max_queue_size?: number;
         };
         /**
          * EventTextFilter
@@ -7004,19 +7004,19 @@ export interface components {
              * @description The number of events required for this trigger to fire (for Reactive triggers), or the number of events expected (for Proactive triggers)
              * @default 1
              */
-            threshold: number;
+            threshold?: number;
             /**
              * Type
              * @default event
              * @constant
              */
-            type: "event";
+            type?: "event";
             /**
              * Within
              * @description The time period over which the events must occur.  For Reactive triggers, this may be as low as 0 seconds, but must be at least 10 seconds for Proactive triggers
              * @default PT0S
              */
-            within: number | string;
+            within?: number | string;
         };
         /**
          * EventTrigger
@@ -7072,19 +7072,19 @@ export interface components {
              * @description The number of events required for this trigger to fire (for Reactive triggers), or the number of events expected (for Proactive triggers)
              * @default 1
              */
-            threshold: number;
+            threshold?: number;
             /**
              * Type
              * @default event
              * @constant
              */
-            type: "event";
+            type?: "event";
             /**
              * Within
              * @description The time period over which the events must occur.  For Reactive triggers, this may be as low as 0 seconds, but must be at least 10 seconds for Proactive triggers
              * @default 0
              */
-            within: number;
+            within?: number;
         };
         /**
          * ExperimentsSettings
@@ -7096,7 +7096,7 @@ export interface components {
              * @description If `True`, warn on usage of experimental features.
              * @default true
              */
-            warn: boolean;
+            warn?: boolean;
         };
         /**
          * Flow
@@ -7194,7 +7194,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `Flow.tags` */
             tags?: components["schemas"]["FlowFilterTags"] | null;
         };
@@ -7212,7 +7212,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * FlowFilterId
@@ -7274,7 +7274,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /** FlowPaginationResponse */
         FlowPaginationResponse: {
@@ -7299,7 +7299,7 @@ export interface components {
              * @description Whether or not the flow run was automatically scheduled.
              * @default false
              */
-            auto_scheduled: boolean;
+            auto_scheduled?: boolean;
             /**
              * Context
              * @description Additional context for the flow run.
@@ -7336,13 +7336,13 @@ export interface components {
              * @description A real-time estimate of the total run time.
              * @default 0
              */
-            estimated_run_time: number;
+            estimated_run_time?: number;
             /**
              * Estimated Start Time Delta
              * @description The difference between actual and expected start time.
              * @default 0
              */
-            estimated_start_time_delta: number;
+            estimated_start_time_delta?: number;
             /**
              * Expected Start Time
              * @description The flow run's expected start time.
@@ -7426,7 +7426,7 @@ export interface components {
              * @description The number of times the flow run was executed.
              * @default 0
              */
-            run_count: number;
+            run_count?: number;
             /**
              * Start Time
              * @description The actual start time.
@@ -7460,7 +7460,7 @@ export interface components {
              * @description Total run time. If the flow run was executed multiple times, the time of each run will be summed.
              * @default 0
              */
-            total_run_time: number;
+            total_run_time?: number;
             /** Updated */
             updated: string | null;
             /**
@@ -7630,7 +7630,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for subflows of the given flow runs */
             parent_flow_run_id?: components["schemas"]["FlowRunFilterParentFlowRunId"] | null;
             /** @description Filter criteria for `FlowRun.parent_task_run_id` */
@@ -7663,7 +7663,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /**
              * Type
              * @description A list of creator types to include. For example, 'DEPLOYMENT' for scheduled runs or 'AUTOMATION' for runs triggered by automations.
@@ -7693,7 +7693,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * FlowRunFilterEndTime
@@ -7826,7 +7826,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * FlowRunFilterParentTaskRunId
@@ -7847,7 +7847,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * FlowRunFilterStartTime
@@ -7881,7 +7881,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `FlowRun.state_type` */
             type?: components["schemas"]["FlowRunFilterStateType"] | null;
         };
@@ -7949,7 +7949,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * FlowRunFilterWorkQueueName
@@ -7974,7 +7974,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /** FlowRunInput */
         FlowRunInput: {
@@ -8048,7 +8048,7 @@ export interface components {
              * @description The maximum number of retries. Field is not used. Please use `retries` instead.
              * @default 0
              */
-            max_retries: number;
+            max_retries?: number;
             /**
              * Pause Keys
              * @description Tracks pauses this run has observed.
@@ -8059,7 +8059,7 @@ export interface components {
              * @description Indicates if this run is resuming from a pause.
              * @default false
              */
-            resuming: boolean | null;
+            resuming?: boolean | null;
             /**
              * Retries
              * @description The number of retries.
@@ -8076,7 +8076,7 @@ export interface components {
              * @description The delay between retries. Field is not used. Please use `retry_delay` instead.
              * @default 0
              */
-            retry_delay_seconds: number;
+            retry_delay_seconds?: number;
             /**
              * Retry Type
              * @description The type of retry this run is undergoing.
@@ -8090,7 +8090,7 @@ export interface components {
              * @description Whether or not the flow run was automatically scheduled.
              * @default false
              */
-            auto_scheduled: boolean;
+            auto_scheduled?: boolean;
             /**
              * Context
              * @description Additional context for the flow run.
@@ -8127,13 +8127,13 @@ export interface components {
              * @description A real-time estimate of the total run time.
              * @default 0
              */
-            estimated_run_time: number;
+            estimated_run_time?: number;
             /**
              * Estimated Start Time Delta
              * @description The difference between actual and expected start time.
              * @default 0
              */
-            estimated_start_time_delta: number;
+            estimated_start_time_delta?: number;
             /**
              * Expected Start Time
              * @description The flow run's expected start time.
@@ -8217,7 +8217,7 @@ export interface components {
              * @description The number of times the flow run was executed.
              * @default 0
              */
-            run_count: number;
+            run_count?: number;
             /**
              * Start Time
              * @description The actual start time.
@@ -8251,7 +8251,7 @@ export interface components {
              * @description Total run time. If the flow run was executed multiple times, the time of each run will be summed.
              * @default 0
              */
-            total_run_time: number;
+            total_run_time?: number;
             /** Updated */
             updated: string | null;
             /**
@@ -8288,7 +8288,7 @@ export interface components {
              * @default flow_run
              * @constant
              */
-            input_type: "flow_run";
+            input_type?: "flow_run";
         };
         /**
          * FlowRunSlotSummary
@@ -8357,19 +8357,19 @@ export interface components {
              * @description This value sets the default number of retries for all flows.
              * @default 0
              */
-            default_retries: number;
+            default_retries?: number;
             /**
              * Default Retry Delay Seconds
              * @description This value sets the default retry delay seconds for all flows.
              * @default 0
              */
-            default_retry_delay_seconds: number | number[];
+            default_retry_delay_seconds?: number | number[];
             /**
              * Heartbeat Frequency
              * @description Number of seconds between flow run heartbeats. Heartbeats are used to detect crashed flow runs.
              * @default 180
              */
-            heartbeat_frequency: number | null;
+            heartbeat_frequency?: number | null;
         };
         /**
          * FlowUpdate
@@ -8396,7 +8396,7 @@ export interface components {
              * @description Whether the global concurrency limit is active.
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /**
              * Active Slots
              * @description The number of active slots.
@@ -8424,7 +8424,7 @@ export interface components {
              * @description The decay rate for active slots when used as a rate limit.
              * @default 2
              */
-            slot_decay_per_second: number;
+            slot_decay_per_second?: number;
             /** Updated */
             updated: string | null;
         };
@@ -8547,7 +8547,7 @@ export interface components {
              * @default ERROR
              * @enum {string}
              */
-            logging_level: "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+            logging_level?: "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
         };
         /**
          * IntervalSchedule
@@ -8725,7 +8725,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `Log.task_run_id` */
             task_run_id?: components["schemas"]["LogFilterTaskRunId"] | null;
             /** @description Filter criteria for text search across log content */
@@ -8819,7 +8819,7 @@ export interface components {
              * @description If `True`, use colors in CLI output. If `False`, output will not include colors codes.
              * @default true
              */
-            colors: boolean;
+            colors?: boolean;
             /**
              * Config Path
              * Format: path
@@ -8837,13 +8837,13 @@ export interface components {
              * @default INFO
              * @enum {string}
              */
-            level: "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+            level?: "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
             /**
              * Log Prints
              * @description If `True`, `print` statements in flows and tasks will be redirected to the Prefect logger for the given run.
              * @default false
              */
-            log_prints: boolean;
+            log_prints?: boolean;
             /**
              * Markup
              * @description Whether to interpret strings wrapped in square brackets as a style.
@@ -8855,7 +8855,7 @@ export interface components {
              *             `[red]This is a red message.[/red]`.
              * @default false
              */
-            markup: boolean;
+            markup?: boolean;
             to_api?: components["schemas"]["LoggingToAPISettings"];
         };
         /**
@@ -8868,25 +8868,25 @@ export interface components {
              * @description The number of seconds between batched writes of logs to the API.
              * @default 2
              */
-            batch_interval: number;
+            batch_interval?: number;
             /**
              * Batch Size
              * @description The number of logs to batch before sending to the API.
              * @default 4000000
              */
-            batch_size: number;
+            batch_size?: number;
             /**
              * Enabled
              * @description If `True`, logs will be sent to the API.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Max Log Size
              * @description The maximum size in characters for a single log. When connected to Prefect Cloud, this value is capped at `PREFECT_CLOUD_MAX_LOG_SIZE` (default 25,000).
              * @default 1000000
              */
-            max_log_size: number;
+            max_log_size?: number;
             /**
              * When Missing Flow
              * @description Controls the behavior when loggers attempt to send logs to the API handler from outside of a flow.
@@ -8904,7 +8904,7 @@ export interface components {
              * @default warn
              * @enum {string}
              */
-            when_missing_flow: "warn" | "error" | "ignore";
+            when_missing_flow?: "warn" | "error" | "ignore";
         };
         /**
          * LogSort
@@ -9015,7 +9015,7 @@ export interface components {
              * @default parameter
              * @constant
              */
-            input_type: "parameter";
+            input_type?: "parameter";
             /** Name */
             name: string;
         };
@@ -9035,13 +9035,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default pause-automation
              * @constant
              */
-            type: "pause-automation";
+            type?: "pause-automation";
         };
         /**
          * PauseDeployment
@@ -9059,13 +9059,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default pause-deployment
              * @constant
              */
-            type: "pause-deployment";
+            type?: "pause-deployment";
         };
         /**
          * PauseWorkPool
@@ -9078,13 +9078,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default pause-work-pool
              * @constant
              */
-            type: "pause-work-pool";
+            type?: "pause-work-pool";
             /**
              * Work Pool Id
              * @description The identifier of the work pool to pause
@@ -9102,13 +9102,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default pause-work-queue
              * @constant
              */
-            type: "pause-work-queue";
+            type?: "pause-work-queue";
             /**
              * Work Queue Id
              * @description The identifier of the work queue to pause
@@ -9140,25 +9140,25 @@ export interface components {
              * @description Enable the plugin system.
              * @default false
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Safe Mode
              * @description If True, load plugins but do not execute their hooks. Useful for testing.
              * @default false
              */
-            safe_mode: boolean;
+            safe_mode?: boolean;
             /**
              * Setup Timeout Seconds
              * @description Maximum time in seconds for all plugins to complete their setup hooks.
              * @default 20
              */
-            setup_timeout_seconds: number;
+            setup_timeout_seconds?: number;
             /**
              * Strict
              * @description If True, exit if a required plugin fails during setup.
              * @default false
              */
-            strict: boolean;
+            strict?: boolean;
         };
         /**
          * QueueFilter
@@ -9253,7 +9253,7 @@ export interface components {
              * @description The default serializer to use when not otherwise specified.
              * @default pickle
              */
-            default_serializer: string;
+            default_serializer?: string;
             /**
              * Default Storage Block
              * @description The `block-type/block-document` slug of a block to use as the default result storage.
@@ -9270,7 +9270,7 @@ export interface components {
              * @description The default setting for persisting results when not otherwise specified.
              * @default false
              */
-            persist_by_default: boolean;
+            persist_by_default?: boolean;
         };
         /**
          * ResumeAutomation
@@ -9288,13 +9288,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default resume-automation
              * @constant
              */
-            type: "resume-automation";
+            type?: "resume-automation";
         };
         /**
          * ResumeDeployment
@@ -9312,13 +9312,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default resume-deployment
              * @constant
              */
-            type: "resume-deployment";
+            type?: "resume-deployment";
         };
         /**
          * ResumeFlowRun
@@ -9330,7 +9330,7 @@ export interface components {
              * @default resume-flow-run
              * @constant
              */
-            type: "resume-flow-run";
+            type?: "resume-flow-run";
         };
         /**
          * ResumeWorkPool
@@ -9343,13 +9343,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default resume-work-pool
              * @constant
              */
-            type: "resume-work-pool";
+            type?: "resume-work-pool";
             /**
              * Work Pool Id
              * @description The identifier of the work pool to pause
@@ -9367,13 +9367,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default resume-work-queue
              * @constant
              */
-            type: "resume-work-queue";
+            type?: "resume-work-queue";
             /**
              * Work Queue Id
              * @description The identifier of the work queue to pause
@@ -9406,7 +9406,7 @@ export interface components {
              * Timezone
              * @default UTC
              */
-            timezone: string | null;
+            timezone?: string | null;
         };
         /**
          * RunDeployment
@@ -9443,13 +9443,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default run-deployment
              * @constant
              */
-            type: "run-deployment";
+            type?: "run-deployment";
         };
         /**
          * RunDeployment
@@ -9486,13 +9486,13 @@ export interface components {
              * @default selected
              * @enum {string}
              */
-            source: "selected" | "inferred";
+            source?: "selected" | "inferred";
             /**
              * Type
              * @default run-deployment
              * @constant
              */
-            type: "run-deployment";
+            type?: "run-deployment";
         };
         /**
          * RunnerServerSettings
@@ -9504,32 +9504,32 @@ export interface components {
              * @description Whether or not to enable the runner's webserver.
              * @default false
              */
-            enable: boolean;
+            enable?: boolean;
             /**
              * Host
              * @description The host address the runner's webserver should bind to.
              * @default localhost
              */
-            host: string;
+            host?: string;
             /**
              * Log Level
              * @description The log level of the runner's webserver.
              * @default ERROR
              * @enum {string}
              */
-            log_level: "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+            log_level?: "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
             /**
              * Missed Polls Tolerance
              * @description Number of missed polls before a runner is considered unhealthy by its webserver.
              * @default 2
              */
-            missed_polls_tolerance: number;
+            missed_polls_tolerance?: number;
             /**
              * Port
              * @description The port the runner's webserver should bind to.
              * @default 8080
              */
-            port: number;
+            port?: number;
         };
         /**
          * RunnerSettings
@@ -9541,25 +9541,25 @@ export interface components {
              * @description Whether runners may install dependencies before executing flow runs. Enable this when deployments pull code that needs dependencies prepared at runtime.
              * @default false
              */
-            auto_install_dependencies: boolean;
+            auto_install_dependencies?: boolean;
             /**
              * Crash On Cancellation Failure
              * @description Whether to crash flow runs and shut down the runner when cancellation observing fails. When enabled, if both websocket and polling mechanisms for detecting cancellation events fail, all in-flight flow runs will be marked as crashed and the runner will shut down. When disabled (default), the runner will log an error but continue executing flow runs.
              * @default false
              */
-            crash_on_cancellation_failure: boolean;
+            crash_on_cancellation_failure?: boolean;
             /**
              * Poll Frequency
              * @description Number of seconds a runner should wait between queries for scheduled work.
              * @default 10
              */
-            poll_frequency: number;
+            poll_frequency?: number;
             /**
              * Process Limit
              * @description Maximum number of processes a runner will execute in parallel.
              * @default 5
              */
-            process_limit: number;
+            process_limit?: number;
             server?: components["schemas"]["RunnerServerSettings"];
         };
         /**
@@ -9675,13 +9675,13 @@ export interface components {
              * Subject
              * @default Prefect automated notification
              */
-            subject: string;
+            subject?: string;
             /**
              * Type
              * @default send-notification
              * @constant
              */
-            type: "send-notification";
+            type?: "send-notification";
         };
         /**
          * SequenceTrigger
@@ -9702,7 +9702,7 @@ export interface components {
              * @default sequence
              * @constant
              */
-            type: "sequence";
+            type?: "sequence";
             /** Within */
             within: number | string | null;
         };
@@ -9725,7 +9725,7 @@ export interface components {
              * @default sequence
              * @constant
              */
-            type: "sequence";
+            type?: "sequence";
             /** Within */
             within: number | null;
         };
@@ -9752,7 +9752,7 @@ export interface components {
              *             By default, this is set to `*`, which allows requests from all headers.
              * @default *
              */
-            cors_allowed_headers: string;
+            cors_allowed_headers?: string;
             /**
              * Cors Allowed Methods
              * @description A comma-separated list of methods that are authorized to make cross-origin requests to the API.
@@ -9760,7 +9760,7 @@ export interface components {
              *             By default, this is set to `*`, which allows requests from all methods.
              * @default *
              */
-            cors_allowed_methods: string;
+            cors_allowed_methods?: string;
             /**
              * Cors Allowed Origins
              * @description A comma-separated list of origins that are authorized to make cross-origin requests to the API.
@@ -9768,7 +9768,7 @@ export interface components {
              *             By default, this is set to `*`, which allows requests from all origins.
              * @default *
              */
-            cors_allowed_origins: string;
+            cors_allowed_origins?: string;
             /**
              * Csrf Protection Enabled
              * @description Controls the activation of CSRF protection for the Prefect server API.
@@ -9786,7 +9786,7 @@ export interface components {
              *             CSRF token management. See PREFECT_CLIENT_CSRF_SUPPORT_ENABLED for more.
              * @default false
              */
-            csrf_protection_enabled: boolean;
+            csrf_protection_enabled?: boolean;
             /**
              * Csrf Token Expiration
              * Format: duration
@@ -9798,19 +9798,19 @@ export interface components {
              *             and usage patterns.
              * @default PT1H
              */
-            csrf_token_expiration: string;
+            csrf_token_expiration?: string;
             /**
              * Default Limit
              * @description The default limit applied to queries that can return multiple objects, such as `POST /flow_runs/filter`.
              * @default 200
              */
-            default_limit: number;
+            default_limit?: number;
             /**
              * Host
              * @description The API's host address (defaults to `127.0.0.1`).
              * @default 127.0.0.1
              */
-            host: string;
+            host?: string;
             /**
              * Keepalive Timeout
              * @description The API's keep alive timeout (defaults to `5`).
@@ -9823,31 +9823,31 @@ export interface components {
              *             API with another tool you will need to configure this there instead.
              * @default 5
              */
-            keepalive_timeout: number;
+            keepalive_timeout?: number;
             /**
              * Max Parameter Size
              * @description The maximum size of parameters (in bytes, JSON-serialized) that can be stored on a flow run or deployment. Set to 0 to disable the limit.
              * @default 524288
              */
-            max_parameter_size: number;
+            max_parameter_size?: number;
             /**
              * Port
              * @description The API's port address (defaults to `4200`).
              * @default 4200
              */
-            port: number;
+            port?: number;
             /**
              * Websocket Ping Interval
              * @description WebSocket ping interval in seconds. Only applies when starting the server with `prefect server start`.
              * @default 20
              */
-            websocket_ping_interval: number;
+            websocket_ping_interval?: number;
             /**
              * Websocket Ping Timeout
              * @description WebSocket ping timeout in seconds. Only applies when starting the server with `prefect server start`.
              * @default 20
              */
-            websocket_ping_timeout: number;
+            websocket_ping_timeout?: number;
         };
         /** ServerConcurrencySettings */
         ServerConcurrencySettings: {
@@ -9856,19 +9856,19 @@ export interface components {
              * @description Initial duration for deployment concurrency lease in seconds.
              * @default 300
              */
-            initial_deployment_lease_duration: number;
+            initial_deployment_lease_duration?: number;
             /**
              * Lease Storage
              * @description The module to use for storing concurrency limit leases.
              * @default prefect.server.concurrency.lease_storage.memory
              */
-            lease_storage: string;
+            lease_storage?: string;
             /**
              * Maximum Concurrency Slot Wait Seconds
              * @description The maximum number of seconds to wait before retrying when a concurrency slot cannot be acquired.
              * @default 30
              */
-            maximum_concurrency_slot_wait_seconds: number;
+            maximum_concurrency_slot_wait_seconds?: number;
         };
         /**
          * ServerDatabaseSettings
@@ -9880,7 +9880,7 @@ export interface components {
              * @description A connection timeout, in seconds, applied to database connections. Defaults to `5`.
              * @default 5
              */
-            connection_timeout: number | null;
+            connection_timeout?: number | null;
             /**
              * Connection Url
              * @description A database connection URL in a SQLAlchemy-compatible
@@ -9905,7 +9905,7 @@ export interface components {
              * @description If `True`, SQLAlchemy will log all SQL issued to the database. Defaults to `False`.
              * @default false
              */
-            echo: boolean;
+            echo?: boolean;
             /**
              * Host
              * @description The database server host.
@@ -9916,7 +9916,7 @@ export interface components {
              * @description If `True`, the database will be migrated on application startup.
              * @default true
              */
-            migrate_on_start: boolean;
+            migrate_on_start?: boolean;
             /**
              * Migration Timeout
              * @description A statement timeout, in seconds, applied to database migrations. Schema changes such as concurrent index builds on large tables can take much longer than an ordinary API query, so migrations are not bound by `server.database.timeout`. Defaults to `None` (no timeout); set a positive value to bound migration statement duration.
@@ -9944,7 +9944,7 @@ export interface components {
              * @description A statement timeout, in seconds, applied to all database interactions made by the Prefect backend. Defaults to 10 seconds.
              * @default 10
              */
-            timeout: number | null;
+            timeout?: number | null;
             /**
              * User
              * @description The user to use when connecting to the database.
@@ -9981,7 +9981,7 @@ export interface components {
              * @description The number of seconds to wait before retrying when a deployment flow run cannot secure a concurrency slot from the server.
              * @default 30
              */
-            concurrency_slot_wait_seconds: number;
+            concurrency_slot_wait_seconds?: number;
         };
         /**
          * ServerDocketSettings
@@ -9993,13 +9993,13 @@ export interface components {
              * @description The name of the Docket instance.
              * @default prefect-server
              */
-            name: string;
+            name?: string;
             /**
              * Url
              * @description The URL of the Redis server to use for Docket. Supports the memory:// (single-server only), redis://, rediss://, redis+sentinel:// and rediss+sentinel:// schemes; the Sentinel schemes discover the current master through the listed Sentinel daemons and follow failover automatically (requires pydocket>=0.23.1).
              * @default memory://
              */
-            url: string;
+            url?: string;
         };
         /**
          * ServerEphemeralSettings
@@ -10011,14 +10011,14 @@ export interface components {
              * @description Controls whether or not a subprocess server can be started when no API URL is provided.
              * @default false
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Startup Timeout Seconds
              * @description The number of seconds to wait for the server to start when ephemeral mode is enabled.
              *             Defaults to `20`.
              * @default 20
              */
-            startup_timeout_seconds: number;
+            startup_timeout_seconds?: number;
         };
         /**
          * ServerEventsSettings
@@ -10030,90 +10030,90 @@ export interface components {
              * @description Which causal ordering implementation to use for the events system. Should point to a module that exports a CausalOrdering class.
              * @default prefect.server.events.ordering.memory
              */
-            causal_ordering: string;
+            causal_ordering?: string;
             /**
              * Expired Bucket Buffer
              * Format: duration
              * @description The amount of time to retain expired automation buckets
              * @default PT1M
              */
-            expired_bucket_buffer: string;
+            expired_bucket_buffer?: string;
             /**
              * Maximum Event Name Length
              * @description The maximum length of an event name.
              * @default 1024
              */
-            maximum_event_name_length: number;
+            maximum_event_name_length?: number;
             /**
              * Maximum Labels Per Resource
              * @description The maximum number of labels a resource may have.
              * @default 500
              */
-            maximum_labels_per_resource: number;
+            maximum_labels_per_resource?: number;
             /**
              * Maximum Related Resources
              * @description The maximum number of related resources an Event may have.
              * @default 100
              */
-            maximum_related_resources: number;
+            maximum_related_resources?: number;
             /**
              * Maximum Size Bytes
              * @description The maximum size of an Event when serialized to JSON
              * @default 1500000
              */
-            maximum_size_bytes: number;
+            maximum_size_bytes?: number;
             /**
              * Maximum Websocket Backfill
              * Format: duration
              * @description The maximum range to look back for backfilling events for a websocket subscriber.
              * @default PT15M
              */
-            maximum_websocket_backfill: string;
+            maximum_websocket_backfill?: string;
             /**
              * Messaging Broker
              * @description Which message broker implementation to use for the messaging system, should point to a module that exports a Publisher and Consumer class.
              * @default prefect.server.utilities.messaging.memory
              */
-            messaging_broker: string;
+            messaging_broker?: string;
             /**
              * Messaging Cache
              * @description Which cache implementation to use for the events system. Should point to a module that exports a Cache class.
              * @default prefect.server.utilities.messaging.memory
              */
-            messaging_cache: string;
+            messaging_cache?: string;
             /**
              * Proactive Granularity
              * Format: duration
              * @description How frequently proactive automations are evaluated
              * @default PT5S
              */
-            proactive_granularity: string;
+            proactive_granularity?: string;
             /**
              * Related Resource Cache Ttl
              * Format: duration
              * @description The number of seconds to cache related resources for in the API.
              * @default PT5M
              */
-            related_resource_cache_ttl: string;
+            related_resource_cache_ttl?: string;
             /**
              * Retention Period
              * Format: duration
              * @description The amount of time to retain events in the database.
              * @default P7D
              */
-            retention_period: string;
+            retention_period?: string;
             /**
              * Stream Out Enabled
              * @description Whether or not to stream events out to the API via websockets.
              * @default true
              */
-            stream_out_enabled: boolean;
+            stream_out_enabled?: boolean;
             /**
              * Websocket Backfill Page Size
              * @description The page size for the queries to backfill events for websocket subscribers.
              * @default 250
              */
-            websocket_backfill_page_size: number;
+            websocket_backfill_page_size?: number;
         };
         /**
          * ServerFlowRunGraphSettings
@@ -10125,13 +10125,13 @@ export interface components {
              * @description The maximum number of artifacts to show on a flow run graph on the v2 API
              * @default 10000
              */
-            max_artifacts: number;
+            max_artifacts?: number;
             /**
              * Max Nodes
              * @description The maximum size of a flow run graph on the v2 API
              * @default 10000
              */
-            max_nodes: number;
+            max_nodes?: number;
         };
         /**
          * ServerLogsSettings
@@ -10143,13 +10143,13 @@ export interface components {
              * @description Whether or not to stream logs out to the API via websockets.
              * @default false
              */
-            stream_out_enabled: boolean;
+            stream_out_enabled?: boolean;
             /**
              * Stream Publishing Enabled
              * @description Whether or not to publish logs to the streaming system.
              * @default false
              */
-            stream_publishing_enabled: boolean;
+            stream_publishing_enabled?: boolean;
         };
         /**
          * ServerServicesCancellationCleanupSettings
@@ -10161,19 +10161,19 @@ export interface components {
              * @description The cancellation cleanup service will enqueue worker cleanup for flow runs that remain in CANCELLING longer than this many seconds. Defaults to `300`.
              * @default 300
              */
-            cancelling_timeout_seconds: number;
+            cancelling_timeout_seconds?: number;
             /**
              * Enabled
              * @description Whether or not to start the cancellation cleanup service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Loop Seconds
              * @description The cancellation cleanup service will look for non-terminal tasks and subflows this often. Defaults to `20`.
              * @default 20
              */
-            loop_seconds: number;
+            loop_seconds?: number;
         };
         /**
          * ServerServicesCleanupReconcilerSettings
@@ -10185,19 +10185,19 @@ export interface components {
              * @description The maximum number of expired cleanup message leases to process per service loop. Defaults to `100`.
              * @default 100
              */
-            batch_size: number;
+            batch_size?: number;
             /**
              * Enabled
              * @description Whether or not to start the cleanup reconciler service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Loop Seconds
              * @description The cleanup reconciler service will look for expired cleanup message leases this often. Defaults to `5`.
              * @default 5
              */
-            loop_seconds: number;
+            loop_seconds?: number;
         };
         /**
          * ServerServicesDBVacuumSettings
@@ -10209,7 +10209,7 @@ export interface components {
              * @description The number of records to delete per database transaction. Defaults to `200`.
              * @default 200
              */
-            batch_size: number;
+            batch_size?: number;
             /**
              * Enabled
              * @description Comma-separated set of vacuum types to enable. Valid values: 'events', 'flow_runs', 'orphans'. Defaults to 'events'. Enabling 'flow_runs' also enables lower-frequency orphan cleanup; 'orphans' can enable that cleanup independently. For backward compatibility, 'true' maps to all vacuum types and 'false' maps to 'events'. Event vacuum also requires event_persister.enabled (the default).
@@ -10217,7 +10217,7 @@ export interface components {
              *       "events"
              *     ]
              */
-            enabled: string[] | boolean | null;
+            enabled?: string[] | boolean | null;
             /**
              * Event Retention Overrides
              * @description Per-event-type retention period overrides. Keys are event type strings (e.g. 'prefect.flow-run.heartbeat'), values are retention periods in seconds. Event types not listed fall back to server.events.retention_period. Each override is capped by the global events retention period.
@@ -10225,7 +10225,7 @@ export interface components {
              *       "prefect.flow-run.heartbeat": "P7D"
              *     }
              */
-            event_retention_overrides: {
+            event_retention_overrides?: {
                 [key: string]: string;
             };
             /**
@@ -10233,20 +10233,20 @@ export interface components {
              * @description The database vacuum service will run this often, in seconds. Defaults to `3600` (1 hour).
              * @default 3600
              */
-            loop_seconds: number;
+            loop_seconds?: number;
             /**
              * Orphan Cleanup Loop Seconds
              * @description The database vacuum service will scan for orphaned logs and artifacts this often, in seconds. Defaults to `86400` (24 hours).
              * @default 86400
              */
-            orphan_cleanup_loop_seconds: number;
+            orphan_cleanup_loop_seconds?: number;
             /**
              * Retention Period
              * Format: duration
              * @description How old a flow run must be (based on end_time) before it is eligible for deletion. Accepts seconds. Minimum 1 hour. Defaults to 90 days.
              * @default P90D
              */
-            retention_period: string;
+            retention_period?: string;
         };
         /**
          * ServerServicesEventLoggerSettings
@@ -10258,7 +10258,7 @@ export interface components {
              * @description Whether or not to start the event logger service in the server application.
              * @default false
              */
-            enabled: boolean;
+            enabled?: boolean;
         };
         /**
          * ServerServicesEventPersisterSettings
@@ -10270,37 +10270,37 @@ export interface components {
              * @description The number of events the event persister will attempt to insert in one batch.
              * @default 20
              */
-            batch_size: number;
+            batch_size?: number;
             /**
              * Enabled
              * @description Whether or not to start the event persister service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Flush Interval
              * @description The maximum number of seconds between flushes of the event persister.
              * @default 5
              */
-            flush_interval: number;
+            flush_interval?: number;
             /**
              * Max Flush Retries
              * @description The maximum number of consecutive flush failures before events are dropped instead of being re-queued.
              * @default 5
              */
-            max_flush_retries: number;
+            max_flush_retries?: number;
             /**
              * Queue Max Size
              * @description The maximum number of events that can be queued in memory for persistence. When the queue is full, new events will be dropped.
              * @default 50000
              */
-            queue_max_size: number;
+            queue_max_size?: number;
             /**
              * Read Batch Size
              * @description The number of events the event persister will attempt to read from the message broker in one batch.
              * @default 1
              */
-            read_batch_size: number;
+            read_batch_size?: number;
         };
         /**
          * ServerServicesForemanSettings
@@ -10313,39 +10313,39 @@ export interface components {
              *             polled. Defaults to `60`.
              * @default 60
              */
-            deployment_last_polled_timeout_seconds: number;
+            deployment_last_polled_timeout_seconds?: number;
             /**
              * Enabled
              * @description Whether or not to start the foreman service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Fallback Heartbeat Interval Seconds
              * @description The number of seconds to use for online/offline evaluation if a worker's heartbeat
              *             interval is not set. Defaults to `30`.
              * @default 30
              */
-            fallback_heartbeat_interval_seconds: number;
+            fallback_heartbeat_interval_seconds?: number;
             /**
              * Inactivity Heartbeat Multiple
              * @description The number of heartbeats that must be missed before a worker is marked as offline. Defaults to `3`.
              * @default 3
              */
-            inactivity_heartbeat_multiple: number;
+            inactivity_heartbeat_multiple?: number;
             /**
              * Loop Seconds
              * @description The foreman service will check for offline workers this often. Defaults to `15`.
              * @default 15
              */
-            loop_seconds: number;
+            loop_seconds?: number;
             /**
              * Work Queue Last Polled Timeout Seconds
              * @description The number of seconds before a work queue is marked as not ready if it has not been
              *             polled. Defaults to `60`.
              * @default 60
              */
-            work_queue_last_polled_timeout_seconds: number;
+            work_queue_last_polled_timeout_seconds?: number;
         };
         /**
          * ServerServicesLateRunsSettings
@@ -10358,19 +10358,19 @@ export interface components {
              * @description The late runs service will mark runs as late after they have exceeded their scheduled start time by this many seconds. Defaults to `5` seconds.
              * @default PT15S
              */
-            after_seconds: string;
+            after_seconds?: string;
             /**
              * Enabled
              * @description Whether or not to start the late runs service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Loop Seconds
              * @description The late runs service will look for runs to mark as late this often. Defaults to `5`.
              * @default 5
              */
-            loop_seconds: number;
+            loop_seconds?: number;
         };
         /**
          * ServerServicesPauseExpirationsSettings
@@ -10384,13 +10384,13 @@ export interface components {
              *             until a resume attempt.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Loop Seconds
              * @description The pause expiration service will look for runs to mark as failed this often. Defaults to `5`.
              * @default 5
              */
-            loop_seconds: number;
+            loop_seconds?: number;
         };
         /**
          * ServerServicesRepossessorSettings
@@ -10402,13 +10402,13 @@ export interface components {
              * @description Whether or not to start the repossessor service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Loop Seconds
              * @description The repossessor service will look for expired leases this often. Defaults to `15`.
              * @default 15
              */
-            loop_seconds: number;
+            loop_seconds?: number;
         };
         /**
          * ServerServicesSchedulerSettings
@@ -10424,20 +10424,20 @@ export interface components {
              *             deployment once. Defaults to `100`.
              * @default 100
              */
-            deployment_batch_size: number;
+            deployment_batch_size?: number;
             /**
              * Enabled
              * @description Whether or not to start the scheduler service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Insert Batch Size
              * @description The number of runs the scheduler will attempt to insert in a single batch.
              *             Defaults to `500`.
              * @default 500
              */
-            insert_batch_size: number;
+            insert_batch_size?: number;
             /**
              * Loop Seconds
              * @description The scheduler loop interval, in seconds. This determines
@@ -10446,7 +10446,7 @@ export interface components {
              *             Defaults to `60`.
              * @default 60
              */
-            loop_seconds: number;
+            loop_seconds?: number;
             /**
              * Max Runs
              * @description The scheduler will attempt to schedule up to this many
@@ -10455,7 +10455,7 @@ export interface components {
              *             `scheduler_max_scheduled_time`.  Defaults to `100`.
              * @default 100
              */
-            max_runs: number;
+            max_runs?: number;
             /**
              * Max Scheduled Time
              * Format: duration
@@ -10466,7 +10466,7 @@ export interface components {
              *             scheduled. Defaults to 100 days (`8640000` seconds).
              * @default P100D
              */
-            max_scheduled_time: string;
+            max_scheduled_time?: string;
             /**
              * Min Runs
              * @description The scheduler will attempt to schedule at least this many
@@ -10475,7 +10475,7 @@ export interface components {
              *             `scheduler_min_scheduled_time`.  Defaults to `3`.
              * @default 3
              */
-            min_runs: number;
+            min_runs?: number;
             /**
              * Min Scheduled Time
              * Format: duration
@@ -10485,13 +10485,13 @@ export interface components {
              *             then three runs will be scheduled even if `scheduler_min_runs` is 1. Defaults to
              * @default PT1H
              */
-            min_scheduled_time: string;
+            min_scheduled_time?: string;
             /**
              * Recent Deployments Loop Seconds
              * @description The number of seconds the recent deployments scheduler will wait between checking for recently updated deployments. Defaults to `5`.
              * @default 5
              */
-            recent_deployments_loop_seconds: number;
+            recent_deployments_loop_seconds?: number;
         };
         /**
          * ServerServicesSettings
@@ -10522,25 +10522,25 @@ export interface components {
              * @description The number of task runs the task run recorder will attempt to insert in one batch.
              * @default 1
              */
-            batch_size: number;
+            batch_size?: number;
             /**
              * Enabled
              * @description Whether or not to start the task run recorder service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Flush Interval
              * @description The maximum number of seconds between flushes of the task run recorder.
              * @default 5
              */
-            flush_interval: number;
+            flush_interval?: number;
             /**
              * Read Batch Size
              * @description The number of task runs the task run recorder will attempt to read from the message broker in one batch.
              * @default 1
              */
-            read_batch_size: number;
+            read_batch_size?: number;
         };
         /**
          * ServerServicesTriggersSettings
@@ -10552,7 +10552,7 @@ export interface components {
              * @description Whether or not to start the triggers service in the server application.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Pg Notify Heartbeat Interval Seconds
              * @description The number of seconds between heartbeat checks for the PostgreSQL NOTIFY/LISTEN
@@ -10560,7 +10560,7 @@ export interface components {
              *             Defaults to `5`.
              * @default 5
              */
-            pg_notify_heartbeat_interval_seconds: number;
+            pg_notify_heartbeat_interval_seconds?: number;
             /**
              * Pg Notify Reconnect Interval Seconds
              * @description The number of seconds to wait before reconnecting to the PostgreSQL NOTIFY/LISTEN
@@ -10568,13 +10568,13 @@ export interface components {
              *             Defaults to `10`.
              * @default 10
              */
-            pg_notify_reconnect_interval_seconds: number;
+            pg_notify_reconnect_interval_seconds?: number;
             /**
              * Read Batch Size
              * @description The number of events the triggers service will attempt to read from the message broker in one batch.
              * @default 1
              */
-            read_batch_size: number;
+            read_batch_size?: number;
         };
         /**
          * ServerSettings
@@ -10587,7 +10587,7 @@ export interface components {
              *             on server startup to help us improve our product.
              * @default true
              */
-            analytics_enabled: boolean;
+            analytics_enabled?: boolean;
             api?: components["schemas"]["ServerAPISettings"];
             /** @description Settings for controlling server-side concurrency limit handling */
             concurrency?: components["schemas"]["ServerConcurrencySettings"];
@@ -10597,7 +10597,7 @@ export interface components {
              * @description The maximum number of scheduled runs to create for a deployment.
              * @default 50
              */
-            deployment_schedule_max_scheduled_runs: number;
+            deployment_schedule_max_scheduled_runs?: number;
             /** @description Settings for controlling server deployments behavior */
             deployments?: components["schemas"]["ServerDeploymentsSettings"];
             /** @description Settings for controlling server Docket behavior */
@@ -10612,14 +10612,14 @@ export interface components {
              * @description If `True`, log retryable errors in the API and it's services.
              * @default false
              */
-            log_retryable_errors: boolean;
+            log_retryable_errors?: boolean;
             /**
              * Logging Level
              * @description The default logging level for the Prefect API server.
              * @default WARNING
              * @enum {string}
              */
-            logging_level: "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
+            logging_level?: "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL";
             /** @description Settings for controlling server logs behavior */
             logs?: components["schemas"]["ServerLogsSettings"];
             /**
@@ -10633,19 +10633,19 @@ export interface components {
              * @description Controls whether or not block auto-registration on start
              * @default true
              */
-            memoize_block_auto_registration: boolean;
+            memoize_block_auto_registration?: boolean;
             /**
              * Metrics Enabled
              * @description Whether or not to enable Prometheus metrics in the API.
              * @default false
              */
-            metrics_enabled: boolean;
+            metrics_enabled?: boolean;
             /**
              * Register Blocks On Start
              * @description If set, any block types that have been imported will be registered with the backend on application startup. If not set, block types must be manually registered.
              * @default true
              */
-            register_blocks_on_start: boolean;
+            register_blocks_on_start?: boolean;
             /** @description Settings for controlling server services behavior */
             services?: components["schemas"]["ServerServicesSettings"];
             /** @description Settings for controlling server tasks behavior */
@@ -10665,20 +10665,20 @@ export interface components {
              * @description The maximum number of retries to queue for submission.
              * @default 100
              */
-            max_retry_queue_size: number;
+            max_retry_queue_size?: number;
             /**
              * Max Scheduled Queue Size
              * @description The maximum number of scheduled tasks to queue for submission.
              * @default 1000
              */
-            max_scheduled_queue_size: number;
+            max_scheduled_queue_size?: number;
             /**
              * Pending Task Timeout
              * Format: duration
              * @description How long before a PENDING task are made available to another task worker.
              * @default PT0S
              */
-            pending_task_timeout: string;
+            pending_task_timeout?: string;
         };
         /**
          * ServerTasksSettings
@@ -10690,14 +10690,14 @@ export interface components {
              * @description The maximum number of characters allowed for a task run cache key.
              * @default 2000
              */
-            max_cache_key_length: number;
+            max_cache_key_length?: number;
             scheduling?: components["schemas"]["ServerTasksSchedulingSettings"];
             /**
              * Tag Concurrency Slot Wait Seconds
              * @description The number of seconds to wait before retrying when a task run cannot secure a concurrency slot from the server.
              * @default 10
              */
-            tag_concurrency_slot_wait_seconds: number;
+            tag_concurrency_slot_wait_seconds?: number;
         };
         /** ServerUISettings */
         ServerUISettings: {
@@ -10711,19 +10711,19 @@ export interface components {
              * @description Whether or not to serve the Prefect UI.
              * @default true
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Serve Base
              * @description The base URL path to serve the Prefect UI from.
              * @default /
              */
-            serve_base: string;
+            serve_base?: string;
             /**
              * Show Promotional Content
              * @description Whether or not to display promotional content in the UI, including upgrade prompts and marketing banners.
              * @default true
              */
-            show_promotional_content: boolean;
+            show_promotional_content?: boolean;
             /**
              * Static Directory
              * @description The directory to serve static files from. This should be used when running into permissions issues when attempting to serve the UI from the default directory (for example when running in a Docker container).
@@ -10734,7 +10734,7 @@ export interface components {
              * @description Whether neutral UI entry points should default to the V2 UI instead of V1 when the browser has no saved UI preference. Set to false to restore V1 as the default for browsers without a saved preference.
              * @default true
              */
-            v2_enabled: boolean;
+            v2_enabled?: boolean;
         };
         /**
          * ServerWorkerChannelSettings
@@ -10751,19 +10751,19 @@ export interface components {
              * @description The default cleanup message reservation lease duration in seconds.
              * @default 30
              */
-            cleanup_lease_seconds: number;
+            cleanup_lease_seconds?: number;
             /**
              * Cleanup Max Delivery Attempts
              * @description The maximum number of committed cleanup reservations before a message is moved to the dead-letter queue.
              * @default 3
              */
-            cleanup_max_delivery_attempts: number;
+            cleanup_max_delivery_attempts?: number;
             /**
              * Cleanup Queue Storage
              * @description The module to use for storing worker cleanup delivery messages. The default in-memory backend stores messages, leases, wakeups, and dead-letter entries only in the current server process; use an external storage module for high availability or restart-safe cleanup delivery.
              * @default prefect.server.worker_communication.cleanup_queue.memory
              */
-            cleanup_queue_storage: string;
+            cleanup_queue_storage?: string;
         };
         /**
          * SetStateStatus
@@ -10787,7 +10787,7 @@ export interface components {
              * @description If True, enables debug mode which may provide additional logging and debugging features.
              * @default false
              */
-            debug_mode: boolean;
+            debug_mode?: boolean;
             deployments?: components["schemas"]["DeploymentsSettings"];
             events?: components["schemas"]["EventsSettings"];
             /** @description Settings for controlling experimental features */
@@ -10799,7 +10799,7 @@ export interface components {
              * @description The path to the Prefect home directory. Defaults to ~/.prefect
              * @default ~/.prefect
              */
-            home: string;
+            home?: string;
             /** @description Settings for internal Prefect machinery */
             internal?: components["schemas"]["InternalSettings"];
             logging?: components["schemas"]["LoggingSettings"];
@@ -10821,7 +10821,7 @@ export interface components {
              *             we would like to silence this warning so we will set it to `FALSE`.
              * @default false
              */
-            silence_api_url_misconfiguration: boolean;
+            silence_api_url_misconfiguration?: boolean;
             /** @description Settings for controlling task behavior */
             tasks?: components["schemas"]["TasksSettings"];
             /** @description Settings for configuring telemetry collection */
@@ -10938,25 +10938,25 @@ export interface components {
              * @description Controls maximum overflow of the connection pool. To prevent overflow, set to -1.
              * @default 10
              */
-            max_overflow: number;
+            max_overflow?: number;
             /**
              * Pool Recycle
              * @description This setting causes the pool to recycle connections after the given number of seconds has passed; set it to -1 to avoid recycling entirely.
              * @default 3600
              */
-            pool_recycle: number;
+            pool_recycle?: number;
             /**
              * Pool Size
              * @description Controls connection pool size of database connection pools from the Prefect backend.
              * @default 5
              */
-            pool_size: number;
+            pool_size?: number;
             /**
              * Pool Timeout
              * @description Number of seconds to wait before giving up on getting a connection from the pool. Defaults to 30 seconds.
              * @default 30
              */
-            pool_timeout: number | null;
+            pool_timeout?: number | null;
         };
         /**
          * SQLAlchemyTLSSettings
@@ -10979,13 +10979,13 @@ export interface components {
              * @description This configuration settings option specifies whether to verify PostgreSQL server hostname.
              * @default true
              */
-            check_hostname: boolean;
+            check_hostname?: boolean;
             /**
              * Enabled
              * @description Controls whether connected to mTLS enabled PostgreSQL when using a PostgreSQL database with the Prefect backend.
              * @default false
              */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * Key File
              * @description This configuration settings option specifies the path to PostgreSQL client key file.
@@ -11038,7 +11038,7 @@ export interface components {
              * @default abort_details
              * @constant
              */
-            type: "abort_details";
+            type?: "abort_details";
         };
         /**
          * StateAcceptDetails
@@ -11051,7 +11051,7 @@ export interface components {
              * @default accept_details
              * @constant
              */
-            type: "accept_details";
+            type?: "accept_details";
         };
         /**
          * StateCreate
@@ -11090,7 +11090,7 @@ export interface components {
              * Deferred
              * @default false
              */
-            deferred: boolean | null;
+            deferred?: boolean | null;
             /** Deployment Concurrency Lease Id */
             deployment_concurrency_lease_id?: string | null;
             /** Flow Run Id */
@@ -11101,7 +11101,7 @@ export interface components {
              * Pause Reschedule
              * @default false
              */
-            pause_reschedule: boolean;
+            pause_reschedule?: boolean;
             /** Pause Timeout */
             pause_timeout?: string | null;
             /** Refresh Cache */
@@ -11126,7 +11126,7 @@ export interface components {
              * Untrackable Result
              * @default false
              */
-            untrackable_result: boolean;
+            untrackable_result?: boolean;
         };
         /**
          * StateRejectDetails
@@ -11144,7 +11144,7 @@ export interface components {
              * @default reject_details
              * @constant
              */
-            type: "reject_details";
+            type?: "reject_details";
         };
         /**
          * StateType
@@ -11173,7 +11173,7 @@ export interface components {
              * @default wait_details
              * @constant
              */
-            type: "wait_details";
+            type?: "wait_details";
         };
         /**
          * SuspendFlowRun
@@ -11185,7 +11185,7 @@ export interface components {
              * @default suspend-flow-run
              * @constant
              */
-            type: "suspend-flow-run";
+            type?: "suspend-flow-run";
         };
         /**
          * TaskRun
@@ -11220,13 +11220,13 @@ export interface components {
              * @description A real-time estimate of total run time.
              * @default 0
              */
-            estimated_run_time: number;
+            estimated_run_time?: number;
             /**
              * Estimated Start Time Delta
              * @description The difference between actual and expected start time.
              * @default 0
              */
-            estimated_start_time_delta: number;
+            estimated_start_time_delta?: number;
             /**
              * Expected Start Time
              * @description The task run's expected start time.
@@ -11242,7 +11242,7 @@ export interface components {
              * @description If the parent flow has retried, this indicates the flow retry this run is associated with.
              * @default 0
              */
-            flow_run_run_count: number;
+            flow_run_run_count?: number;
             /**
              * Id
              * Format: uuid
@@ -11274,7 +11274,7 @@ export interface components {
              * @description The number of times the task run has been executed.
              * @default 0
              */
-            run_count: number;
+            run_count?: number;
             /**
              * Start Time
              * @description The actual start time.
@@ -11325,7 +11325,7 @@ export interface components {
              * @description Total run time. If the task run was executed multiple times, the time of each run will be summed.
              * @default 0
              */
-            total_run_time: number;
+            total_run_time?: number;
             /** Updated */
             updated: string | null;
         };
@@ -11427,7 +11427,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `TaskRun.start_time` */
             start_time?: components["schemas"]["TaskRunFilterStartTime"] | null;
             /** @description Filter criteria for `TaskRun.state` */
@@ -11489,12 +11489,12 @@ export interface components {
              * @description Filter for task runs with None as their flow run id
              * @default false
              */
-            is_null_: boolean | null;
+            is_null_?: boolean | null;
             /**
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * TaskRunFilterId
@@ -11560,7 +11560,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `TaskRun.state_type` */
             type?: components["schemas"]["TaskRunFilterStateType"] | null;
         };
@@ -11620,7 +11620,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /** TaskRunPaginationResponse */
         TaskRunPaginationResponse: {
@@ -11646,7 +11646,7 @@ export interface components {
              * @description The maximum number of retries. Field is not used. Please use `retries` instead.
              * @default 0
              */
-            max_retries: number;
+            max_retries?: number;
             /**
              * Retries
              * @description The number of retries.
@@ -11663,7 +11663,7 @@ export interface components {
              * @description The delay between retries. Field is not used. Please use `retry_delay` instead.
              * @default 0
              */
-            retry_delay_seconds: number;
+            retry_delay_seconds?: number;
             /**
              * Retry Jitter Factor
              * @description Determines the amount a retry should jitter
@@ -11686,13 +11686,13 @@ export interface components {
              * @description A real-time estimate of the total run time.
              * @default 0
              */
-            estimated_run_time: number;
+            estimated_run_time?: number;
             /**
              * Estimated Start Time Delta
              * @description The difference between actual and expected start time.
              * @default 0
              */
-            estimated_start_time_delta: number;
+            estimated_start_time_delta?: number;
             /**
              * Flow Run Id
              * @description The id of the flow run this task run belongs to.
@@ -11753,7 +11753,7 @@ export interface components {
              * @description Total run time. If the task run was executed multiple times, the time of each run will be summed.
              * @default 0
              */
-            total_run_time: number;
+            total_run_time?: number;
             /** Updated */
             updated: string | null;
         };
@@ -11772,7 +11772,7 @@ export interface components {
              * @default task_run
              * @constant
              */
-            input_type: "task_run";
+            input_type?: "task_run";
         };
         /**
          * TaskRunSort
@@ -11816,7 +11816,7 @@ export interface components {
              * @description Whether or not to delete failed task submissions from the database.
              * @default true
              */
-            delete_failed_submissions: boolean;
+            delete_failed_submissions?: boolean;
         };
         /** TasksSettings */
         TasksSettings: {
@@ -11825,7 +11825,7 @@ export interface components {
              * @description If `True`, sets the default cache policy on all tasks to `NO_CACHE`.
              * @default false
              */
-            default_no_cache: boolean;
+            default_no_cache?: boolean;
             /**
              * Default Persist Result
              * @description If `True`, results will be persisted by default for all tasks. Set to `False` to disable persistence by default. Note that setting to `False` will override the behavior set by a parent flow or task.
@@ -11836,25 +11836,25 @@ export interface components {
              * @description This value sets the default number of retries for all tasks.
              * @default 0
              */
-            default_retries: number;
+            default_retries?: number;
             /**
              * Default Retry Delay Seconds
              * @description This value sets the default retry delay seconds for all tasks.
              * @default 0
              */
-            default_retry_delay_seconds: string | number | number[] | null;
+            default_retry_delay_seconds?: string | number | number[] | null;
             /**
              * Disable Caching
              * @description If `True`, disables caching on all tasks regardless of cache policy.
              * @default false
              */
-            disable_caching: boolean;
+            disable_caching?: boolean;
             /**
              * Refresh Cache
              * @description If `True`, enables a refresh of cached results: re-executing the task will refresh the cached results.
              * @default false
              */
-            refresh_cache: boolean;
+            refresh_cache?: boolean;
             /** @description Settings for controlling task runner behavior */
             runner?: components["schemas"]["TasksRunnerSettings"];
             /** @description Settings for controlling client-side task scheduling behavior */
@@ -11887,13 +11887,13 @@ export interface components {
              * @description Whether to enable OS-level resource metric collection in flow run subprocesses.
              * @default true
              */
-            enable_resource_metrics: boolean;
+            enable_resource_metrics?: boolean;
             /**
              * Resource Metrics Interval Seconds
              * @description Interval in seconds between resource metric collections.
              * @default 10
              */
-            resource_metrics_interval_seconds: number;
+            resource_metrics_interval_seconds?: number;
         };
         /** TestingSettings */
         TestingSettings: {
@@ -11902,25 +11902,25 @@ export interface components {
              * @description If `True`, places the API in test mode. This may modify behavior to facilitate testing.
              * @default false
              */
-            test_mode: boolean;
+            test_mode?: boolean;
             /**
              * Test Setting
              * @description This setting only exists to facilitate unit testing. If in test mode, this setting will return its value. Otherwise, it returns `None`.
              * @default FOO
              */
-            test_setting: unknown | null;
+            test_setting?: unknown | null;
             /**
              * Unit Test Loop Debug
              * @description If `True` turns on debug mode for the unit testing event loop.
              * @default true
              */
-            unit_test_loop_debug: boolean;
+            unit_test_loop_debug?: boolean;
             /**
              * Unit Test Mode
              * @description This setting only exists to facilitate unit testing. If `True`, code is executing in a unit test context. Defaults to `False`.
              * @default false
              */
-            unit_test_mode: boolean;
+            unit_test_mode?: boolean;
         };
         /**
          * TimeUnit
@@ -11960,13 +11960,13 @@ export interface components {
              * @description A real-time estimate of total run time.
              * @default 0
              */
-            estimated_run_time: number;
+            estimated_run_time?: number;
             /**
              * Estimated Start Time Delta
              * @description The difference between actual and expected start time.
              * @default 0
              */
-            estimated_start_time_delta: number;
+            estimated_start_time_delta?: number;
             /**
              * Expected Start Time
              * @description The task run's expected start time.
@@ -11984,7 +11984,7 @@ export interface components {
              * @description If the parent flow has retried, this indicates the flow retry this run is associated with.
              * @default 0
              */
-            flow_run_run_count: number;
+            flow_run_run_count?: number;
             /**
              * Id
              * Format: uuid
@@ -12016,7 +12016,7 @@ export interface components {
              * @description The number of times the task run has been executed.
              * @default 0
              */
-            run_count: number;
+            run_count?: number;
             /**
              * Start Time
              * @description The actual start time.
@@ -12067,7 +12067,7 @@ export interface components {
              * @description Total run time. If the task run was executed multiple times, the time of each run will be summed.
              * @default 0
              */
-            total_run_time: number;
+            total_run_time?: number;
             /** Updated */
             updated: string | null;
         };
@@ -12179,7 +12179,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `Variable.tags` */
             tags?: components["schemas"]["VariableFilterTags"] | null;
         };
@@ -12234,7 +12234,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * VariableSort
@@ -12293,7 +12293,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `Worker.status` */
             status?: components["schemas"]["WorkerFilterStatus"] | null;
         };
@@ -12371,7 +12371,7 @@ export interface components {
              * @description Current status of the worker.
              * @default OFFLINE
              */
-            status: components["schemas"]["WorkerStatus"];
+            status?: components["schemas"]["WorkerStatus"];
             /** Updated */
             updated: string | null;
             /**
@@ -12388,37 +12388,37 @@ export interface components {
              * @description Number of seconds between polls for cancelling flow runs. Used as a fallback when the WebSocket connection for real-time cancellation events is unavailable.
              * @default 120
              */
-            cancellation_poll_seconds: number;
+            cancellation_poll_seconds?: number;
             /**
              * Debug Mode
              * @description If True, enables debug mode for the worker only. Unlike PREFECT_DEBUG_MODE, this setting does not propagate to flow runs executed by the worker.
              * @default false
              */
-            debug_mode: boolean;
+            debug_mode?: boolean;
             /**
              * Enable Cancellation
              * @description Enable worker-side flow run cancellation for pending flow runs. When enabled, the worker will terminate infrastructure for flow runs that are cancelled while still in PENDING state (before the runner starts).
              * @default false
              */
-            enable_cancellation: boolean;
+            enable_cancellation?: boolean;
             /**
              * Heartbeat Seconds
              * @description Number of seconds a worker should wait between sending a heartbeat.
              * @default 30
              */
-            heartbeat_seconds: number;
+            heartbeat_seconds?: number;
             /**
              * Prefetch Seconds
              * @description The number of seconds into the future a worker should query for scheduled work.
              * @default 10
              */
-            prefetch_seconds: number;
+            prefetch_seconds?: number;
             /**
              * Query Seconds
              * @description Number of seconds a worker should wait between queries for scheduled work.
              * @default 10
              */
-            query_seconds: number;
+            query_seconds?: number;
             /** @description Settings for a worker's webserver */
             webserver?: components["schemas"]["WorkerWebserverSettings"];
         };
@@ -12435,13 +12435,13 @@ export interface components {
              * @description The host address the worker's webserver should bind to.
              * @default 0.0.0.0
              */
-            host: string;
+            host?: string;
             /**
              * Port
              * @description The port the worker's webserver should bind to.
              * @default 8080
              */
-            port: number;
+            port?: number;
         };
         /**
          * WorkPoolConcurrencyStatus
@@ -12502,7 +12502,7 @@ export interface components {
              * @description Pausing the work pool stops the delivery of all work.
              * @default false
              */
-            is_paused: boolean;
+            is_paused?: boolean;
             /**
              * Name
              * @description The name of the work pool.
@@ -12515,7 +12515,7 @@ export interface components {
              * @description The work pool type.
              * @default prefect-agent
              */
-            type: string;
+            type?: string;
         };
         /**
          * WorkPoolFilter
@@ -12530,7 +12530,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
             /** @description Filter criteria for `WorkPool.type` */
             type?: components["schemas"]["WorkPoolFilterType"] | null;
         };
@@ -12608,7 +12608,7 @@ export interface components {
              * @description Pausing the work pool stops the delivery of all work.
              * @default false
              */
-            is_paused: boolean;
+            is_paused?: boolean;
             /**
              * Name
              * @description The name of the work pool.
@@ -12692,7 +12692,7 @@ export interface components {
              * @description An optional description for the work queue.
              * @default
              */
-            description: string | null;
+            description?: string | null;
             /**
              * @deprecated
              * @description DEPRECATED: Filter criteria for the work queue.
@@ -12708,7 +12708,7 @@ export interface components {
              * @description Whether or not the work queue is paused.
              * @default false
              */
-            is_paused: boolean;
+            is_paused?: boolean;
             /**
              * Last Polled
              * @description The last time an agent polled this queue for work.
@@ -12724,7 +12724,7 @@ export interface components {
              * @description The queue's priority. Lower values are higher priority (1 is the highest).
              * @default 1
              */
-            priority: number;
+            priority?: number;
             /** Updated */
             updated: string | null;
             /**
@@ -12804,7 +12804,7 @@ export interface components {
              * @description An optional description for the work queue.
              * @default
              */
-            description: string | null;
+            description?: string | null;
             /**
              * @deprecated
              * @description DEPRECATED: Filter criteria for the work queue.
@@ -12815,7 +12815,7 @@ export interface components {
              * @description Whether or not the work queue is paused.
              * @default false
              */
-            is_paused: boolean;
+            is_paused?: boolean;
             /**
              * Name
              * @description The name of the work queue.
@@ -12841,7 +12841,7 @@ export interface components {
              * @description Operator for combining filter criteria. Defaults to 'and_'.
              * @default and_
              */
-            operator: components["schemas"]["Operator"];
+            operator?: components["schemas"]["Operator"];
         };
         /**
          * WorkQueueFilterId
@@ -12885,13 +12885,13 @@ export interface components {
              * @description The maximum number of late runs in the work queue before it is deemed unhealthy. Defaults to `0`.
              * @default 0
              */
-            maximum_late_runs: number | null;
+            maximum_late_runs?: number | null;
             /**
              * Maximum Seconds Since Last Polled
              * @description The maximum number of time in seconds elapsed since work queue has been polled before it is deemed unhealthy. Defaults to `60`.
              * @default 60
              */
-            maximum_seconds_since_last_polled: number | null;
+            maximum_seconds_since_last_polled?: number | null;
         };
         /** WorkQueueResponse */
         WorkQueueResponse: {
@@ -12912,7 +12912,7 @@ export interface components {
              * @description An optional description for the work queue.
              * @default
              */
-            description: string | null;
+            description?: string | null;
             /**
              * @deprecated
              * @description DEPRECATED: Filter criteria for the work queue.
@@ -12928,7 +12928,7 @@ export interface components {
              * @description Whether or not the work queue is paused.
              * @default false
              */
-            is_paused: boolean;
+            is_paused?: boolean;
             /**
              * Last Polled
              * @description The last time an agent polled this queue for work.
@@ -12944,7 +12944,7 @@ export interface components {
              * @description The queue's priority. Lower values are higher priority (1 is the highest).
              * @default 1
              */
-            priority: number;
+            priority?: number;
             /** @description The queue status. */
             status?: components["schemas"]["WorkQueueStatus"] | null;
             /** Updated */
@@ -12985,7 +12985,7 @@ export interface components {
              * @description The number of late flow runs in the work queue.
              * @default 0
              */
-            late_runs_count: number;
+            late_runs_count?: number;
         };
         /**
          * WorkQueueUpdate
@@ -13006,7 +13006,7 @@ export interface components {
              * @description Whether or not the work queue is paused.
              * @default false
              */
-            is_paused: boolean;
+            is_paused?: boolean;
             /** Last Polled */
             last_polled?: string | null;
             /** Name */
