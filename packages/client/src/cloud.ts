@@ -133,7 +133,8 @@ export function createCloudApi(
           workspaceId ?? workspace?.workspaceId ?? "",
         )}`,
       ),
-    rateLimitUsage: (query = {}) => {
+    // Async so that a bad time rejects the promise like every other failure, instead of throwing.
+    rateLimitUsage: async (query = {}) => {
       const params: Record<string, string | string[]> = {};
       if (query.since) params.since = isoTime("since", query.since);
       if (query.until) params.until = isoTime("until", query.until);

@@ -19,18 +19,22 @@ export function describeRequest(
   };
 }
 
-/** Prefect's `detail` from an error body: a string, or FastAPI's list of validation problems. */
-export function prefectDetail(body: unknown): string | undefined {
-  if (typeof body === "string") return body.trim() ? truncate(body.trim()) : undefined;
+/**
+ * Prefect's `detail` from an error body (a string, or FastAPI's list of validation problems), with
+ * secrets redacted before it is shortened, so a cut cannot leave part of one behind.
+ */
+export function prefectDetail(body: unknown, secrets: readonly string[] = []): string | undefined {
+  const clean = (text: string) => truncate(redactSecrets(text, secrets));
+  if (typeof body === "string") return body.trim() ? clean(body.trim()) : undefined;
   if (!body || typeof body !== "object") return undefined;
   // FastAPI errors carry `detail`; Prefect's auth-string middleware sends `exception_message`.
   const { detail = (body as { exception_message?: unknown }).exception_message } = body as {
     detail?: unknown;
   };
   if (detail === undefined) return undefined;
-  if (typeof detail === "string") return truncate(detail);
+  if (typeof detail === "string") return clean(detail);
   if (Array.isArray(detail)) {
-    return truncate(
+    return clean(
       detail
         .map((item) => {
           const { loc, msg } = (item ?? {}) as { loc?: unknown; msg?: unknown };
@@ -40,7 +44,7 @@ export function prefectDetail(body: unknown): string | undefined {
         .join("; "),
     );
   }
-  return truncate(JSON.stringify(detail));
+  return clean(JSON.stringify(detail));
 }
 
 /** Builds the error for an HTTP error response whose body is already parsed (JSON or text). */
@@ -51,12 +55,12 @@ export function httpError(
   context: RequestContext,
   hint?: string,
 ): PrefectApiError {
-  const detail = prefectDetail(body);
+  const detail = prefectDetail(body, context.secrets);
   return new PrefectApiError({
     reason: "http",
     ...label,
     status,
-    ...(detail === undefined ? {} : { detail: redactSecrets(detail, context.secrets) }),
+    ...(detail === undefined ? {} : { detail }),
     ...(hint === undefined ? {} : { hint }),
   });
 }

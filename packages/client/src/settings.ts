@@ -115,8 +115,10 @@ export function normaliseApiUrl(raw: string, from = "the API URL"): string {
   try {
     url = new URL(raw.trim());
   } catch {
+    // The bad value is echoed to help spot the typo, but never the credentials it may embed.
+    const shown = raw.replace(/^(\s*[^:/?#\s]*:\/\/)[^/?#]*@/, "$1[redacted]@");
     throw new PrefectSettingsError(
-      `${from} is not a valid URL: "${raw}". Expected something like http://127.0.0.1:4200/api.`,
+      `${from} is not a valid URL: "${shown}". Expected something like http://127.0.0.1:4200/api.`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
