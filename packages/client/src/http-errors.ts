@@ -20,31 +20,31 @@ export function describeRequest(
 }
 
 /**
- * Prefect's `detail` from an error body (a string, or FastAPI's list of validation problems), with
- * secrets redacted before it is shortened, so a cut cannot leave part of one behind.
+ * Prefect's explanation from an error body, with secrets redacted before it is shortened, so a cut
+ * cannot leave part of one behind. FastAPI errors carry `detail` (a string or a list of problems);
+ * Prefect's own handlers send `exception_message`, with the problems of an invalid request (422) in
+ * `exception_detail`.
  */
 export function prefectDetail(body: unknown, secrets: readonly string[] = []): string | undefined {
   const clean = (text: string) => truncate(redactSecrets(text, secrets));
   if (typeof body === "string") return body.trim() ? clean(body.trim()) : undefined;
   if (!body || typeof body !== "object") return undefined;
-  // FastAPI errors carry `detail`; Prefect's auth-string middleware sends `exception_message`.
-  const { detail = (body as { exception_message?: unknown }).exception_message } = body as {
-    detail?: unknown;
-  };
-  if (detail === undefined) return undefined;
+  const { detail, exception_message, exception_detail } = body as Record<string, unknown>;
   if (typeof detail === "string") return clean(detail);
-  if (Array.isArray(detail)) {
-    return clean(
-      detail
-        .map((item) => {
-          const { loc, msg } = (item ?? {}) as { loc?: unknown; msg?: unknown };
-          const where = Array.isArray(loc) ? loc.join(".") : "";
-          return where ? `${where}: ${String(msg)}` : String(msg);
-        })
-        .join("; "),
-    );
+  const problems = Array.isArray(exception_detail) ? exception_detail : detail;
+  if (Array.isArray(problems)) {
+    const listed = problems.map(describeProblem).join("; ");
+    return clean(typeof exception_message === "string" ? `${exception_message} ${listed}` : listed);
   }
-  return clean(JSON.stringify(detail));
+  if (typeof exception_message === "string") return clean(exception_message);
+  return detail === undefined ? undefined : clean(JSON.stringify(detail));
+}
+
+/** One FastAPI validation problem as `where: what`, e.g. `body.limit: Input should be ≤ 200`. */
+function describeProblem(problem: unknown): string {
+  const { loc, msg } = (problem ?? {}) as { loc?: unknown; msg?: unknown };
+  const where = Array.isArray(loc) ? loc.join(".") : "";
+  return where ? `${where}: ${String(msg)}` : String(msg);
 }
 
 /** Builds the error for an HTTP error response whose body is already parsed (JSON or text). */

@@ -1,19 +1,26 @@
 """Run a command in its own session and end its whole process group when our stdin closes.
 
-The test harness talks to this over a pipe. When the test process ends for any reason (done,
-crashed, or killed with SIGKILL) the pipe closes, and the Prefect server it started goes with it.
+Usage: supervise.py <scratch dir> <command…>. The test harness talks to this over a pipe. When the
+test process ends for any reason (done, crashed, or killed with SIGKILL) the pipe closes, and the
+Prefect server it started goes with it; then the scratch dir (the server's PREFECT_HOME) is removed.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 
-child = subprocess.Popen(sys.argv[1:], start_new_session=True, stdin=subprocess.DEVNULL)
+scratch = sys.argv[1]
+child = subprocess.Popen(sys.argv[2:], start_new_session=True, stdin=subprocess.DEVNULL)
+
+
+stopping = threading.Event()
 
 
 def stop(*_args):
+    stopping.set()
     for sig, grace in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
         try:
             os.killpg(child.pid, sig)
@@ -24,12 +31,16 @@ def stop(*_args):
             break
         except subprocess.TimeoutExpired:
             continue
+    shutil.rmtree(scratch, ignore_errors=True)
     os._exit(0)
 
 
 def exit_with_child():
-    # The server stopped on its own (e.g. it could not bind its port): report its exit code.
+    # The server stopped on its own (e.g. it could not bind its port): report its exit code, and
+    # leave the scratch dir, whose log the harness reads to explain the failure before removing it.
     code = child.wait()
+    if stopping.is_set():
+        return
     try:
         os.killpg(child.pid, signal.SIGKILL)
     except ProcessLookupError:

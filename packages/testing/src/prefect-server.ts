@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { envWithoutPrefectSettings } from "./child-env.js";
 import { ensurePrefectEnv } from "./python-env.js";
 import { testingPackageDir } from "./repo-root.js";
 
@@ -63,11 +64,13 @@ async function startOnce(
   const logFile = path.join(home, "server.log");
   const log = openSync(logFile, "a");
   const env: Record<string, string> = {
-    ...inheritedEnv(),
+    ...envWithoutPrefectSettings(),
     PREFECT_HOME: home,
     PREFECT_SERVER_DATABASE_CONNECTION_URL: `sqlite+aiosqlite:///${path.join(home, "prefect.db")}`,
     PREFECT_SERVER_ANALYTICS_ENABLED: "false",
     PREFECT_SERVER_UI_ENABLED: "false",
+    // Events become readable after the persister's flush; the default 5 s slows every event test.
+    PREFECT_SERVER_SERVICES_EVENT_PERSISTER_FLUSH_INTERVAL: "0.5",
     DO_NOT_TRACK: "1",
     ...(options.authString ? { PREFECT_SERVER_API_AUTH_STRING: options.authString } : {}),
     ...(options.csrfProtection ? { PREFECT_SERVER_CSRF_PROTECTION_ENABLED: "true" } : {}),
@@ -77,6 +80,7 @@ async function startOnce(
     python,
     [
       path.join(testingPackageDir(), "python", "supervise.py"),
+      home,
       prefectCli,
       "server",
       "start",
@@ -111,15 +115,6 @@ async function startOnce(
     );
   }
   return { apiUrl, port, home, authString: options.authString, logFile, stop };
-}
-
-/** Parent-environment variables the server may see: none of a developer's PREFECT_* settings. */
-function inheritedEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith("PREFECT_")) env[key] = value;
-  }
-  return env;
 }
 
 async function waitForHealth(apiUrl: string, child: ChildProcess, timeoutMs: number) {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -104,13 +105,15 @@ describe("ensurePrefectEnv", () => {
   it("says that Python is needed when no python3 is on PATH", async () => {
     const saved = { path: process.env.PATH, venvs: process.env.PREFECT_MCP_VENV_DIR };
     process.env.PATH = "/nonexistent";
-    process.env.PREFECT_MCP_VENV_DIR = path.join(tmpdir(), `prefect-mcp-no-python-${process.pid}`);
+    const venvs = await mkdtemp(path.join(tmpdir(), "prefect-mcp-no-python-"));
+    process.env.PREFECT_MCP_VENV_DIR = venvs;
     try {
       await expect(ensurePrefectEnv()).rejects.toThrow(/Python 3\.10 or newer.*no `python3`/s);
     } finally {
       process.env.PATH = saved.path;
       if (saved.venvs === undefined) delete process.env.PREFECT_MCP_VENV_DIR;
       else process.env.PREFECT_MCP_VENV_DIR = saved.venvs;
+      await rm(venvs, { recursive: true, force: true });
     }
   });
 });
