@@ -7,6 +7,7 @@ import {
   type PrefectSettings,
   PrefectSettingsError,
 } from "../src/index.js";
+import { rejection } from "./rejection.js";
 
 const ACCOUNT_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const WORKSPACE_ID = "f0e1d2c3-b4a5-4968-8776-655443322110";
@@ -91,15 +92,6 @@ const ROUTES = {
   [`/api/accounts/${ACCOUNT_ID}/workspaces/${WORKSPACE_ID}`]: WORKSPACE,
   [`/api/accounts/${ACCOUNT_ID}/rate-limits/usage`]: USAGE,
 };
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
-}
 
 describe("Prefect Cloud reads on a Cloud workspace URL", () => {
   it.each([

@@ -6,6 +6,7 @@ import {
   type PrefectSettings,
 } from "../src/index.js";
 import { backoff, retryAfterMs } from "../src/retries.js";
+import { rejection } from "./rejection.js";
 
 const API_URL = "http://prefect.test/api";
 const SETTINGS: PrefectSettings = { apiUrl: API_URL, sources: { apiUrl: "env" } };
@@ -56,15 +57,6 @@ function client(
     retryMaxDelayMs: 5_000,
     ...options,
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }
 
 async function apiError(promise: Promise<unknown>): Promise<PrefectApiError> {

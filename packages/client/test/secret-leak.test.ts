@@ -13,6 +13,7 @@ import {
   PrefectSettingsError,
   resolvePrefectSettings,
 } from "../src/index.js";
+import { rejection } from "./rejection.js";
 
 const API_URL = "http://prefect.test/api";
 const FLOW_ID = "3f5a1c8e-2b4d-4e6f-8a9b-0c1d2e3f4a5b";
@@ -85,15 +86,6 @@ function newClient(
     { apiUrl: API_URL, sources: { apiUrl: "env" }, ...settings },
     { fetch, retryBaseDelayMs: 1, retries: 1, ...options },
   );
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
 }
 
 const getFlow = (client: PrefectClient) =>
