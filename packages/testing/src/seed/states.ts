@@ -63,13 +63,7 @@ export function stateCreate(input: RunStateInput): Schema<"StateCreate"> {
     type,
     name: seed.name,
     message: seed.message ?? null,
-    // The generated types make fields with server defaults required, so they are spelled out.
-    state_details: {
-      scheduled_time: scheduledTime,
-      deferred: false,
-      untrackable_result: false,
-      pause_reschedule: false,
-    },
+    state_details: { scheduled_time: scheduledTime },
   };
 }
 
