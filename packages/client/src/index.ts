@@ -21,6 +21,7 @@ export {
   redactSecrets,
 } from "./errors.js";
 export type { components, operations, paths } from "./generated/prefect-api.js";
+export { type OpenApiDocument, prefectOpenApiSpec } from "./openapi-spec.js";
 export { PREFECT_VERSION } from "./prefect-version.js";
 export { profilesPath } from "./profiles.js";
 export {
@@ -37,6 +38,7 @@ export {
   type PrefectSettingsOverrides,
   type ResolvePrefectSettingsOptions,
   resolvePrefectSettings,
+  secretsOf,
 } from "./settings.js";
 
 /** Shorthand for a schema object of Prefect's API, e.g. `Schema<"FlowRun">`. */

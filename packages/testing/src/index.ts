@@ -11,3 +11,10 @@ export {
 } from "./prefect-server.js";
 export { ensurePrefectEnv, type PrefectEnv } from "./python-env.js";
 export * from "./seed/index.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The API URL of the run's shared Prefect server, e.g. `http://127.0.0.1:41234/api`. */
+    prefectApiUrl: string;
+  }
+}

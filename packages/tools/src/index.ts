@@ -1,0 +1,17 @@
+export {
+  type AnyTool,
+  defineTool,
+  READ_ONLY,
+  type Tool,
+  type ToolAnnotations,
+  type ToolContext,
+} from "./define-tool.js";
+export { type ToolDefinition, toolDefinitions } from "./definitions.js";
+export { InputError } from "./errors.js";
+export {
+  type CreatePrefectMcpServerOptions,
+  createPrefectMcpServer,
+  DEFAULT_DOCS_MCP_URL,
+  type SettingsRequest,
+} from "./server.js";
+export { allTools } from "./tools/index.js";

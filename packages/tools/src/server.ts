@@ -1,0 +1,179 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type Tool as McpToolListing,
+} from "@modelcontextprotocol/sdk/types.js";
+import {
+  createPrefectClient,
+  type PrefectClientOptions,
+  type PrefectSettings,
+  resolvePrefectSettings,
+} from "@prefect-mcp/client";
+import type { AnyTool, ToolContext } from "./define-tool.js";
+import { toolListing } from "./definitions.js";
+import { type DocsProxy, startDocsProxy } from "./docs-proxy.js";
+import { applyJmespath } from "./jmespath.js";
+import { registerPrompts } from "./prompts.js";
+import { errorResult, successResult, type ToolResult } from "./tool-results.js";
+import { allTools } from "./tools/index.js";
+
+/** What a per-request settings resolver sees: the HTTP request's headers, when there is one. */
+export interface SettingsRequest {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface CreatePrefectMcpServerOptions {
+  /**
+   * How to reach Prefect: fixed settings, or a resolver called for every tool call (the HTTP app
+   * resolves each request's headers). Default: resolved from the environment and profile on the
+   * first call, so a misconfigured server still starts and says what to fix on each call.
+   */
+  settings?:
+    | PrefectSettings
+    | ((request: SettingsRequest) => PrefectSettings | Promise<PrefectSettings>);
+  /** The tool catalogue to serve (default: every tool). */
+  tools?: readonly AnyTool[];
+  /** Serve only these tools (names). */
+  enable?: readonly string[];
+  /** Serve all tools but these (names). */
+  disable?: readonly string[];
+  /** The docs proxy: false to turn it off; default on, at PREFECT_DOCS_MCP_URL or Prefect's own. */
+  docs?: false | { url?: string; timeoutMs?: number };
+  /** Options for every Prefect client the server creates (timeouts, retries, User-Agent). */
+  clientOptions?: PrefectClientOptions;
+  /** Where operator-facing warnings and unexpected errors go (default: stderr). */
+  log?: (message: string) => void;
+  name?: string;
+  version?: string;
+  /** The clock tools use (tests pin it). */
+  now?: () => Date;
+}
+
+export const DEFAULT_DOCS_MCP_URL = "https://prefect-docs.fastmcp.app/mcp";
+
+/**
+ * Builds the Prefect MCP server: the selected tools, the prompts and the docs proxy on an SDK
+ * `McpServer`. Apps only pick a transport.
+ */
+export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = {}): McpServer {
+  const log =
+    options.log ?? ((message: string) => process.stderr.write(`[prefect-mcp] ${message}\n`));
+  const tools = selectTools(options.tools ?? allTools, options.enable, options.disable);
+  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  const server = new McpServer(
+    { name: options.name ?? "prefect-mcp", version: options.version ?? "0.0.0" },
+    { capabilities: { tools: { listChanged: true }, logging: {} } },
+  );
+  const resolveSettings = settingsResolver(options.settings);
+
+  let docs: DocsProxy | undefined;
+  if (options.docs !== false) {
+    docs = startDocsProxy({
+      url: options.docs?.url ?? process.env.PREFECT_DOCS_MCP_URL ?? DEFAULT_DOCS_MCP_URL,
+      timeoutMs: options.docs?.timeoutMs ?? 5_000,
+      log,
+      onReady: () => server.sendToolListChanged(),
+    });
+  }
+
+  const listings: McpToolListing[] = tools.map(toolListing);
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: [...listings, ...(docs?.listings() ?? [])],
+  }));
+
+  server.server.setRequestHandler(
+    CallToolRequestSchema,
+    async (request, extra): Promise<CallToolResult> => {
+      const { name, arguments: args = {} } = request.params;
+      if (docs?.handles(name)) return docs.call(name, args, extra.signal);
+      const tool = byName.get(name);
+      if (!tool) {
+        return errorResult(
+          undefined,
+          new Error(`Unknown tool "${name}".`),
+          undefined,
+          log,
+        ) as CallToolResult;
+      }
+      let settings: PrefectSettings | undefined;
+      try {
+        const input = tool.inputSchema.strict().parse(args) as Record<string, unknown>;
+        settings = await resolveSettings({ headers: extra.requestInfo?.headers ?? {} });
+        const progressToken = request.params._meta?.progressToken;
+        const context: ToolContext = {
+          client: createPrefectClient(settings, options.clientOptions),
+          settings,
+          signal: extra.signal,
+          now: options.now ?? (() => new Date()),
+          async progress(progress, total, message) {
+            if (progressToken === undefined) return;
+            await extra.sendNotification({
+              method: "notifications/progress",
+              params: { progressToken, progress, total, message },
+            });
+          },
+          async log(level, message) {
+            await server.sendLoggingMessage({ level, data: message }).catch(() => {});
+          },
+        };
+        const output = (await tool.handler(input, context)) as Record<string, unknown>;
+        return finish(tool, input, output) as CallToolResult;
+      } catch (error) {
+        return errorResult(tool, error, settings, log) as CallToolResult;
+      }
+    },
+  );
+
+  registerPrompts(server, tools);
+  const close = server.close.bind(server);
+  server.close = async () => {
+    await docs?.close();
+    await close();
+  };
+  return server;
+}
+
+/** Validates a handler's output and applies the caller's jmespath selection. */
+function finish(
+  tool: AnyTool,
+  input: Record<string, unknown>,
+  output: Record<string, unknown>,
+): ToolResult {
+  const parsed = tool.outputSchema.parse(output) as Record<string, unknown>;
+  const expression = typeof input.jmespath === "string" ? input.jmespath : undefined;
+  if (!expression) return successResult(tool, parsed);
+  const selected = { jmespath: expression, result: applyJmespath(expression, parsed) ?? null };
+  return successResult({ ...tool, render: undefined }, selected);
+}
+
+function selectTools(
+  catalogue: readonly AnyTool[],
+  enable: readonly string[] | undefined,
+  disable: readonly string[] | undefined,
+): AnyTool[] {
+  const known = new Set(catalogue.map((tool) => tool.name));
+  const unknown = [...(enable ?? []), ...(disable ?? [])].filter((name) => !known.has(name));
+  if (unknown.length) {
+    throw new Error(
+      `Unknown tool name(s): ${unknown.join(", ")}. Known tools: ${[...known].join(", ")}.`,
+    );
+  }
+  return catalogue.filter(
+    (tool) => (!enable?.length || enable.includes(tool.name)) && !disable?.includes(tool.name),
+  );
+}
+
+function settingsResolver(
+  settings: CreatePrefectMcpServerOptions["settings"],
+): (request: SettingsRequest) => Promise<PrefectSettings> {
+  if (typeof settings === "function") return async (request) => settings(request);
+  if (settings) return async () => settings;
+  let fromEnvironment: PrefectSettings | undefined;
+  // Resolved on first use and then kept; an error is thrown again on each call until fixed.
+  return async () => {
+    fromEnvironment ??= resolvePrefectSettings();
+    return fromEnvironment;
+  };
+}
