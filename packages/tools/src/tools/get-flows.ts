@@ -17,7 +17,7 @@ export const getFlows = defineTool({
   title: "Flows",
   description: `List flows (the Python functions Prefect runs), newest first.
 
-Use it to find a flow's id by name, or to see which flows exist. Then call get_deployments or get_flow_runs with filter {"flow_id": {"any_": ["<id>"]}}... for deployments use {"flow_id": ...} on deployments' filter.
+Use it to find a flow's id by name, or to see which flows exist. Next: get_flow_runs or get_deployments, which accept the flow's id in their filters.
 
 filter is Prefect's FlowFilter: id, name, tags, deployment. Operators: any_, not_any_, like_ (SQL LIKE, % wildcard), all_, is_null_.
 Examples:
