@@ -8,10 +8,11 @@ export {
 } from "./define-tool.js";
 export { type ToolDefinition, toolDefinitions } from "./definitions.js";
 export { InputError } from "./errors.js";
+export { type RunToolOptions, runTool } from "./run-tool.js";
 export {
   type CreatePrefectMcpServerOptions,
   createPrefectMcpServer,
   DEFAULT_DOCS_MCP_URL,
   type SettingsRequest,
 } from "./server.js";
-export { allTools } from "./tools/index.js";
+export { allTools, allTools as prefectTools } from "./tools/index.js";

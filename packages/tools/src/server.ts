@@ -6,17 +6,17 @@ import {
   type Tool as McpToolListing,
 } from "@modelcontextprotocol/sdk/types.js";
 import {
-  createPrefectClient,
   type PrefectClientOptions,
   type PrefectSettings,
   resolvePrefectSettings,
 } from "@prefect-mcp/client";
-import type { AnyTool, ToolContext } from "./define-tool.js";
+import type { AnyTool } from "./define-tool.js";
 import { toolListing } from "./definitions.js";
 import { type DocsProxy, startDocsProxy } from "./docs-proxy.js";
-import { applyJmespath } from "./jmespath.js";
+import { InputError } from "./errors.js";
 import { registerPrompts } from "./prompts.js";
-import { errorResult, successResult, type ToolResult } from "./tool-results.js";
+import { runTool } from "./run-tool.js";
+import { errorResult, successResult } from "./tool-results.js";
 import { allTools } from "./tools/index.js";
 
 /** What a per-request settings resolver sees: the HTTP request's headers, when there is one. */
@@ -90,23 +90,21 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
       if (docs?.handles(name)) return docs.call(name, args, extra.signal);
       const tool = byName.get(name);
       if (!tool) {
-        return errorResult(
-          undefined,
-          new Error(`Unknown tool "${name}".`),
-          undefined,
-          log,
-        ) as CallToolResult;
+        const known = [...byName.keys()].join(", ");
+        const unknown = new InputError(`Unknown tool "${name}". Available tools: ${known}.`);
+        return errorResult(undefined, unknown, undefined, log) as CallToolResult;
       }
       let settings: PrefectSettings | undefined;
+      const progressToken = request.params._meta?.progressToken;
       try {
-        const input = tool.inputSchema.strict().parse(args) as Record<string, unknown>;
-        settings = await resolveSettings({ headers: extra.requestInfo?.headers ?? {} });
-        const progressToken = request.params._meta?.progressToken;
-        const context: ToolContext = {
-          client: createPrefectClient(settings, options.clientOptions),
-          settings,
+        const output = await runTool(tool, args, {
+          settings: async () => {
+            settings = await resolveSettings({ headers: extra.requestInfo?.headers ?? {} });
+            return settings;
+          },
+          clientOptions: options.clientOptions,
           signal: extra.signal,
-          now: options.now ?? (() => new Date()),
+          now: options.now,
           async progress(progress, total, message) {
             if (progressToken === undefined) return;
             await extra.sendNotification({
@@ -117,9 +115,13 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
           async log(level, message) {
             await server.sendLoggingMessage({ level, data: message }).catch(() => {});
           },
-        };
-        const output = (await tool.handler(input, context)) as Record<string, unknown>;
-        return finish(tool, input, output) as CallToolResult;
+        });
+        // A jmespath selection has its own shape; the tool's text rendering does not apply to it.
+        const selected = typeof args.jmespath === "string";
+        return successResult(
+          selected ? { ...tool, render: undefined } : tool,
+          output,
+        ) as CallToolResult;
       } catch (error) {
         return errorResult(tool, error, settings, log) as CallToolResult;
       }
@@ -133,19 +135,6 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
     await close();
   };
   return server;
-}
-
-/** Validates a handler's output and applies the caller's jmespath selection. */
-function finish(
-  tool: AnyTool,
-  input: Record<string, unknown>,
-  output: Record<string, unknown>,
-): ToolResult {
-  const parsed = tool.outputSchema.parse(output) as Record<string, unknown>;
-  const expression = typeof input.jmespath === "string" ? input.jmespath : undefined;
-  if (!expression) return successResult(tool, parsed);
-  const selected = { jmespath: expression, result: applyJmespath(expression, parsed) ?? null };
-  return successResult({ ...tool, render: undefined }, selected);
 }
 
 function selectTools(
