@@ -52,6 +52,7 @@ export async function runFixtureFlow(
       PREFECT_HOME: home,
       PREFECT_LOGGING_TO_API_ENABLED: "true",
       DO_NOT_TRACK: "1",
+      PYTHONDONTWRITEBYTECODE: "1",
       ...(options.authString ? { PREFECT_API_AUTH_STRING: options.authString } : {}),
     };
     const suffix = options.suffix ?? uniqueName("run").slice("run-".length);

@@ -138,6 +138,8 @@ async function waitForHealth(apiUrl: string, child: ChildProcess, timeoutMs: num
 
 async function endSupervisor(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
+  // Hold the process open until the server is down, even in a script with nothing else to do.
+  child.ref();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.stdin?.end();
   const timedOut = await Promise.race([

@@ -1,0 +1,1 @@
+export { type ServeStdioOptions, serveStdio } from "./serve.js";

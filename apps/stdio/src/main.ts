@@ -1,0 +1,54 @@
+import { allTools, toolDefinitions } from "@prefect-mcp/tools";
+import { parseCliArgs, USAGE, UsageError } from "./cli-args.js";
+import { formatToolList } from "./list-tools.js";
+import { packageInfo } from "./package-info.js";
+import { serveStdio } from "./serve.js";
+
+/** The `prefect-mcp` command: parses the arguments, then serves, lists or explains. */
+async function main(argv: readonly string[]): Promise<number> {
+  const toolNames = allTools.map((tool) => tool.name);
+  let command: ReturnType<typeof parseCliArgs>;
+  try {
+    command = parseCliArgs(argv, toolNames);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`prefect-mcp: ${error.message}\nRun prefect-mcp --help for usage.\n`);
+    return 2;
+  }
+
+  switch (command.kind) {
+    case "help":
+      process.stdout.write(USAGE);
+      return 0;
+    case "version":
+      process.stdout.write(`${packageInfo.version}\n`);
+      return 0;
+    case "list-tools": {
+      const tools = allTools.filter(
+        (tool) =>
+          (!command.enable.length || command.enable.includes(tool.name)) &&
+          !command.disable.includes(tool.name),
+      );
+      process.stdout.write(formatToolList(toolDefinitions(tools), command.json));
+      return 0;
+    }
+    case "serve":
+      // stdout belongs to the MCP protocol: a stray console.log from any dependency would corrupt it.
+      console.log = console.info = console.debug = console.error;
+      await serveStdio({ ...command, version: packageInfo.version });
+      // Nothing may keep the process alive once the client is gone (e.g. a docs connection).
+      process.exit(0);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `prefect-mcp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,104 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import {
+  type PrefectSettings,
+  PrefectSettingsError,
+  resolvePrefectSettings,
+} from "@prefect-mcp/client";
+import { type CreatePrefectMcpServerOptions, createPrefectMcpServer } from "@prefect-mcp/tools";
+
+export interface ServeStdioOptions {
+  /** Use this profile of profiles.toml (as PREFECT_PROFILE does). */
+  profile?: string;
+  /** The Prefect API URL; beats PREFECT_API_URL and the profile. */
+  apiUrl?: string;
+  enable?: readonly string[];
+  disable?: readonly string[];
+  /** Proxy Prefect's docs MCP server (default true). */
+  docs?: boolean;
+  /** Where settings come from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  name?: string;
+  version?: string;
+  /** One line for the operator; default: stderr. Never stdout, which carries MCP. */
+  log?: (message: string) => void;
+}
+
+/**
+ * Serves the Prefect MCP tools on this process's stdin/stdout until the client closes stdin, the
+ * process gets SIGINT or SIGTERM, or stdout goes away; then closes the server. Resolves with what
+ * ended it.
+ */
+export async function serveStdio(options: ServeStdioOptions = {}): Promise<string> {
+  const log = options.log ?? ((message) => process.stderr.write(`[prefect-mcp] ${message}\n`));
+  const settings = settingsAtStartup(options, log);
+  const server = createPrefectMcpServer({
+    settings,
+    ...(options.enable?.length ? { enable: options.enable } : {}),
+    ...(options.disable?.length ? { disable: options.disable } : {}),
+    docs: options.docs === false ? false : {},
+    log,
+    name: options.name ?? "prefect-mcp",
+    ...(options.version ? { version: options.version } : {}),
+  });
+
+  const stopped = new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.stdin.once("end", () => resolve("stdin closed"));
+    process.stdout.once("error", () => resolve("stdout closed"));
+    server.server.onclose = () => resolve("transport closed");
+  });
+  await server.connect(new StdioServerTransport());
+  if (typeof settings === "object") {
+    log(`serving over stdio; Prefect API ${displayUrl(settings.apiUrl)} (${sourceOf(settings)})`);
+  }
+
+  const reason = await stopped;
+  // A hung docs connection must not keep a client waiting for the process to end.
+  await Promise.race([server.close().catch(() => {}), sleep(3_000, undefined, { ref: false })]);
+  return reason;
+}
+
+/**
+ * Resolves the connection once, at start. Without a usable configuration the server still starts
+ * (an MCP client shows a dead server as a cryptic failure) and every tool call answers with the
+ * configuration error, re-resolved each time so a fixed profile works without a restart.
+ */
+function settingsAtStartup(
+  options: ServeStdioOptions,
+  log: (message: string) => void,
+): CreatePrefectMcpServerOptions["settings"] {
+  const env = {
+    ...(options.env ?? process.env),
+    ...(options.profile ? { PREFECT_PROFILE: options.profile } : {}),
+  };
+  const resolve = () =>
+    resolvePrefectSettings({ env, overrides: options.apiUrl ? { apiUrl: options.apiUrl } : {} });
+  try {
+    return resolve();
+  } catch (error) {
+    if (!(error instanceof PrefectSettingsError)) throw error;
+    log(`warning: ${error.message} Until then every tool call answers with this message.`);
+    return resolve;
+  }
+}
+
+/** The URL without userinfo or query, which could carry secrets. */
+function displayUrl(apiUrl: string): string {
+  try {
+    const url = new URL(apiUrl);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
+function sourceOf(settings: PrefectSettings): string {
+  const source = settings.sources.apiUrl;
+  if (source === "override") return "from --api-url";
+  if (source === "env") return "from PREFECT_API_URL";
+  return settings.profile
+    ? `from profile "${settings.profile.name}" in ${settings.profile.file}`
+    : "from the active profile";
+}
