@@ -42,14 +42,47 @@ export function toolListing(tool: AnyTool): McpToolListing {
       advertisedOutputSchema(tool),
       "output",
     ) as McpToolListing["outputSchema"],
-    annotations: { title: tool.title, ...tool.annotations },
+    annotations: { ...tool.annotations },
   };
 }
 
 function jsonSchema(schema: z.ZodObject, io: "input" | "output"): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: "any",
-  }) as Record<string, unknown>;
-  return rest;
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" });
+  return lean(rest) as Record<string, unknown>;
+}
+
+/**
+ * Drops what a JSON Schema says without telling a model anything, since every client pays for the
+ * tool list in every prompt: the ±2^53 bounds zod gives every integer, `additionalProperties: false`
+ * on answers, and the "keys are strings, values anything" of a free-form object.
+ */
+function lean(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(lean);
+  if (!node || typeof node !== "object") return node;
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (isSafeIntegerBound(key, value)) continue;
+    if (key === "additionalProperties" && (value === false || isEmptyObject(value))) continue;
+    if (key === "propertyNames" && JSON.stringify(value) === '{"type":"string"}') continue;
+    kept[key] = key === "properties" ? leanEach(value as Record<string, unknown>) : lean(value);
+  }
+  return kept;
+}
+
+function isSafeIntegerBound(key: string, value: unknown): boolean {
+  return (
+    (key === "minimum" || key === "maximum") &&
+    typeof value === "number" &&
+    Math.abs(value) === Number.MAX_SAFE_INTEGER
+  );
+}
+
+function leanEach(properties: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, schema]) => [name, lean(schema)]),
+  );
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return !!value && typeof value === "object" && Object.keys(value).length === 0;
 }

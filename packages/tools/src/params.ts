@@ -29,7 +29,7 @@ export function limitParam(defaultLimit: number, max: number) {
     .min(1)
     .max(max, { error: `must be at most ${max}; page with offset for more` })
     .default(defaultLimit)
-    .describe(`Maximum items to return (1–${max})`);
+    .describe("Maximum items");
 }
 
 export const offsetParam = z
@@ -38,20 +38,27 @@ export const offsetParam = z
   .min(0)
   .max(100_000)
   .default(0)
-  .describe("Items to skip; pass the previous answer's next_offset to get the next page");
+  .describe("Items to skip: the previous answer's next_offset");
 
 export const jmespathParam = z
   .string()
   .max(1_000)
   .optional()
-  .describe(
-    "JMESPath expression applied to the result to keep only what you need, e.g. \"flow_runs[?state_type=='FAILED'].id\"",
-  );
+  .describe("JMESPath applied to the answer to keep only what you need");
 
-/** An ISO 8601 time argument. */
+const ISO_TIME = z.iso.datetime({ offset: true });
+
+/**
+ * An ISO 8601 time argument. Checked by a refinement, so its JSON Schema is a plain string instead
+ * of zod's 400-character date-time pattern, which every tools/list would carry.
+ */
 export function isoTimeParam(description: string) {
-  return z.iso
-    .datetime({ offset: true, error: "must be an ISO 8601 time like 2025-01-31T12:00:00Z" })
+  return z
+    .string()
+    .max(64)
+    .refine((value) => ISO_TIME.safeParse(value).success, {
+      error: "must be an ISO 8601 time like 2025-01-31T12:00:00Z",
+    })
     .optional()
     .describe(description);
 }

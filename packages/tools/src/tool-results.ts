@@ -25,8 +25,8 @@ export const MAX_RESULT_CHARS = 80_000;
 export function advertisedOutputSchema(tool: AnyTool): z.ZodObject {
   if (!("jmespath" in tool.inputSchema.shape)) return tool.outputSchema;
   return tool.outputSchema.partial().extend({
-    jmespath: z.string().optional().describe("The expression that selected `result`"),
-    result: z.unknown().optional().describe("What the jmespath expression selected"),
+    jmespath: z.string().optional(),
+    result: z.unknown().optional().describe("What jmespath selected"),
   });
 }
 

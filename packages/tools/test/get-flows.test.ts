@@ -52,6 +52,12 @@ describe("get_flows", () => {
     expect(result.text).toMatch(/^jmespath: .+ in "flows\[\?"/);
   });
 
+  it("answers at the largest limit, although Prefect serves at most 200 per request", async () => {
+    const result = await tools.call("get_flows", { limit: 200 });
+    expect(result.isError).toBeFalsy();
+    expect(result.data.count).toBeGreaterThanOrEqual(3);
+  });
+
   it("rejects an out-of-range limit naming the bound", async () => {
     const result = await tools.call("get_flows", { limit: 5000 });
     expect(result.isError).toBe(true);
