@@ -41,7 +41,8 @@ filter is a FlowRunFilter (id, name, state {type, name}, tags, deployment_id, wo
 - {"deployment_id": {"any_": ["<id>"]}}`,
   inputSchema: z.object({
     filter: filterParam("flow run", '{"state": {"type": {"any_": ["FAILED"]}}}'),
-    limit: limitParam(50, 200),
+    // 20 runs keep a default answer near 8 000 characters; up to 200 on request.
+    limit: limitParam(20, 200),
     offset: offsetParam,
     jmespath: jmespathParam,
   }),

@@ -39,7 +39,8 @@ Next: get_automations.`,
       .int()
       .min(1)
       .max(MAX_EVENTS, { error: `must be at most ${MAX_EVENTS}; read on with next_page` })
-      .default(50)
+      // 20 events already fill a screen (payloads included); ask for more when needed.
+      .default(20)
       .describe(`Maximum events (1–${MAX_EVENTS})`),
     resource_id: z.string().max(500).optional().describe('e.g. "prefect.flow-run.<uuid>"'),
     next_page: z
