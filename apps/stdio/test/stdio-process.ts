@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type ProcessExit, runProcess } from "@prefect-mcp/testing";
 import type { ToolDefinition } from "@prefect-mcp/tools";
 
 /** The built bin, run with plain node as `npx @prefect-mcp/stdio` would. */
@@ -63,29 +64,11 @@ export async function connectStdio(args: string[], env: Record<string, string>) 
   };
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type Exit = Pick<ProcessExit, "code" | "signal">;
 
 /** Runs the bin to completion with no stdin (for --help, --version, --list-tools, bad flags). */
-export function runCli(
-  args: string[],
-  env = isolatedEnv(),
-): Promise<Exit & { stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+export function runCli(args: string[], env = isolatedEnv()): Promise<ProcessExit> {
+  return runProcess(process.execPath, [BIN, ...args], { env });
 }
 
 let catalogue: Promise<ToolDefinition[]> | undefined;

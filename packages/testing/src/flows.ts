@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +5,7 @@ import type { Schema } from "@prefect-mcp/client";
 import { envWithoutPrefectSettings } from "./child-env.js";
 import { ensurePrefectEnv } from "./python-env.js";
 import { testingPackageDir } from "./repo-root.js";
+import { runProcess } from "./run-process.js";
 import { uniqueName } from "./seed/names.js";
 
 /**
@@ -56,12 +56,10 @@ export async function runFixtureFlow(
       ...(options.authString ? { PREFECT_API_AUTH_STRING: options.authString } : {}),
     };
     const suffix = options.suffix ?? uniqueName("run").slice("run-".length);
-    const { code, stdout, stderr } = await runProcess(
-      python,
-      [script, suffix],
+    const { code, stdout, stderr } = await runProcess(python, [script, suffix], {
       env,
-      options.timeoutMs ?? 120_000,
-    );
+      timeoutMs: options.timeoutMs ?? 120_000,
+    });
     const report = stdout
       .trim()
       .split("\n")
@@ -83,36 +81,4 @@ export async function runFixtureFlow(
   } finally {
     await rm(home, { recursive: true, force: true });
   }
-}
-
-/** The flow must talk to the server it is given, not to a developer's own Prefect profile. */
-function runProcess(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  timeoutMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      stderr += `\n(killed after ${timeoutMs} ms)`;
-    }, timeoutMs);
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }

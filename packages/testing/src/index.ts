@@ -10,6 +10,7 @@ export {
   startPrefectServer,
 } from "./prefect-server.js";
 export { ensurePrefectEnv, type PrefectEnv } from "./python-env.js";
+export { type ProcessExit, type RunProcessOptions, runProcess } from "./run-process.js";
 export * from "./seed/index.js";
 
 declare module "vitest" {
