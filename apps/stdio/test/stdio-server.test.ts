@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createFlow, createSeedClient } from "@prefect-mcp/testing";
@@ -113,6 +113,7 @@ describe("prefect-mcp over stdio against a real Prefect server", () => {
       expect(session.stderr()).toContain('profile "local"');
     } finally {
       await session.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
