@@ -31,8 +31,19 @@ export function toolDefinitions(tools: readonly AnyTool[] = allTools): ToolDefin
   });
 }
 
-/** The `tools/list` entry for a tool. */
+const listings = new WeakMap<AnyTool, McpToolListing>();
+
+/** The `tools/list` entry for a tool, built once per tool (a server may be built per request). */
 export function toolListing(tool: AnyTool): McpToolListing {
+  let listing = listings.get(tool);
+  if (!listing) {
+    listing = buildListing(tool);
+    listings.set(tool, listing);
+  }
+  return listing;
+}
+
+function buildListing(tool: AnyTool): McpToolListing {
   return {
     name: tool.name,
     title: tool.title,

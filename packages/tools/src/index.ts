@@ -7,6 +7,7 @@ export {
   type ToolContext,
 } from "./define-tool.js";
 export { type ToolDefinition, toolDefinitions } from "./definitions.js";
+export { type DocsProxy, type DocsProxyOptions, startDocsProxy } from "./docs-proxy.js";
 export { InputError } from "./errors.js";
 export { type RunToolOptions, runTool } from "./run-tool.js";
 export {

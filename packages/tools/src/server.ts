@@ -39,8 +39,12 @@ export interface CreatePrefectMcpServerOptions {
   enable?: readonly string[];
   /** Serve all tools but these (names). */
   disable?: readonly string[];
-  /** The docs proxy: false to turn it off; default on, at PREFECT_DOCS_MCP_URL or Prefect's own. */
-  docs?: false | { url?: string; timeoutMs?: number };
+  /**
+   * The docs proxy: false to turn it off; default on, at PREFECT_DOCS_MCP_URL or Prefect's own. A
+   * server built per request (the HTTP app) passes one shared proxy from `startDocsProxy`, which it
+   * then owns and closes itself.
+   */
+  docs?: false | { url?: string; timeoutMs?: number } | DocsProxy;
   /** Options for every Prefect client the server creates (timeouts, retries, User-Agent). */
   clientOptions?: PrefectClientOptions;
   /** Where operator-facing warnings and unexpected errors go (default: stderr). */
@@ -68,11 +72,13 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
   );
   const resolveSettings = settingsResolver(options.settings);
 
-  let docs: DocsProxy | undefined;
-  if (options.docs !== false) {
+  const sharedDocs = isDocsProxy(options.docs) ? options.docs : undefined;
+  let docs: DocsProxy | undefined = sharedDocs;
+  if (!docs && options.docs !== false) {
+    const config = options.docs as { url?: string; timeoutMs?: number } | undefined;
     docs = startDocsProxy({
-      url: options.docs?.url ?? process.env.PREFECT_DOCS_MCP_URL ?? DEFAULT_DOCS_MCP_URL,
-      timeoutMs: options.docs?.timeoutMs ?? 5_000,
+      url: config?.url ?? process.env.PREFECT_DOCS_MCP_URL ?? DEFAULT_DOCS_MCP_URL,
+      timeoutMs: config?.timeoutMs ?? 5_000,
       log,
       onReady: () => server.sendToolListChanged(),
     });
@@ -131,10 +137,14 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
   registerPrompts(server, tools);
   const close = server.close.bind(server);
   server.close = async () => {
-    await docs?.close();
+    if (docs !== sharedDocs) await docs?.close();
     await close();
   };
   return server;
+}
+
+function isDocsProxy(value: CreatePrefectMcpServerOptions["docs"]): value is DocsProxy {
+  return typeof value === "object" && "listings" in value;
 }
 
 function selectTools(

@@ -4,6 +4,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { type DocsProxy, startDocsProxy } from "../src/index.js";
 import { connectTools } from "./mcp-harness.js";
 
 /** A real docs MCP server on loopback (stateless Streamable HTTP), standing in for Prefect's. */
@@ -60,6 +61,24 @@ describe("docs proxy", () => {
       expect(result.text).toBe("Docs about work pools: see /concepts/work-pools");
     } finally {
       await tools.close();
+    }
+  });
+
+  it("lets per-request servers share one proxy, which outlives each of them", async () => {
+    let shared: DocsProxy | undefined;
+    const ready = new Promise<void>((resolve) => {
+      shared = startDocsProxy({ url: docs.url, timeoutMs: 5_000, log: () => {}, onReady: resolve });
+    });
+    await ready;
+    try {
+      for (let request = 0; request < 2; request++) {
+        const tools = await connectTools({ docs: shared });
+        const result = await tools.call("docs_search_prefect", { query: `request ${request}` });
+        expect(result.text).toBe(`Docs about request ${request}: see /concepts/work-pools`);
+        await tools.close();
+      }
+    } finally {
+      await shared?.close();
     }
   });
 
