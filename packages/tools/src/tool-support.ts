@@ -128,3 +128,18 @@ function chunksOf(ids: string[]): string[][] {
   }
   return chunks;
 }
+
+/**
+ * Reads one part of an answer on its own: if it fails, the answer says so in `notes` (the message
+ * of a Prefect error, already free of credentials) and carries null there, instead of failing whole.
+ */
+export function partReader(notes: string[]) {
+  return async <T>(what: string, read: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await read();
+    } catch (error) {
+      notes.push(`${what} unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  };
+}

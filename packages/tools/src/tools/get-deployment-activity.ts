@@ -5,7 +5,7 @@ import { defineTool, READ_ONLY } from "../define-tool.js";
 import { validatedFilter } from "../filter-validation.js";
 import { fetchPage, inChunks, listOutput, listResult } from "../list-page.js";
 import { filterParam, jmespathParam, limitParam, offsetParam } from "../params.js";
-import { flowNames, latestRunPerDeployment } from "../tool-support.js";
+import { flowNames, latestRunPerDeployment, partReader } from "../tool-support.js";
 
 const DAY_MS = 86_400_000;
 /** Runs counted per call, newest first; past this the counts cover a shorter window and say so. */
@@ -81,17 +81,9 @@ filter is a DeploymentFilter (id, name, flow_or_deployment_name, tags, paused). 
 
     // Each field is read for the whole page at once, and one that fails leaves the others.
     const notes: string[] = [];
-    async function attempt<T>(field: string, read: () => Promise<T>): Promise<T | null> {
-      if (ids.length === 0) return null;
-      try {
-        return await read();
-      } catch (error) {
-        notes.push(
-          `${field} unavailable: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        return null;
-      }
-    }
+    const readPart = partReader(notes);
+    const attempt = <T>(field: string, read: () => Promise<T>) =>
+      ids.length === 0 ? Promise.resolve(null) : readPart(field, read);
     const [flows, counts, lastRuns, lastCompleted, automations, events] = await Promise.all([
       attempt("flow_name", () =>
         flowNames(

@@ -1,12 +1,8 @@
-import {
-  type PrefectClient,
-  type PrefectSettings,
-  redactSecrets,
-  secretsOf,
-} from "@prefect-mcp/client";
+import type { PrefectClient, PrefectSettings } from "@prefect-mcp/client";
 import { z } from "zod";
 import { compact } from "../compact.js";
 import { defineTool, READ_ONLY } from "../define-tool.js";
+import { partReader } from "../tool-support.js";
 
 export const getIdentity = defineTool({
   name: "get_identity",
@@ -37,23 +33,15 @@ Next: get_dashboard.`,
       const server_version = await client.GET("/admin/version");
       return compact({ ...base, server_type: "oss" as const, server_version });
     }
-    return { ...base, server_type: "cloud" as const, ...(await cloudParts(client, settings)) };
+    return { ...base, server_type: "cloud" as const, ...(await cloudParts(client)) };
   },
 });
 
 /** The Cloud user, account and workspace, each read on its own: one failing leaves a note. */
-async function cloudParts(client: PrefectClient, settings: PrefectSettings) {
+async function cloudParts(client: PrefectClient) {
   const workspaceIds = client.cloudWorkspace;
   const notes: string[] = [];
-  const part = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await read();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      notes.push(`${what} unavailable: ${redactSecrets(reason, secretsOf(settings))}`);
-      return undefined;
-    }
-  };
+  const part = partReader(notes);
   const [user, account, workspace] = await Promise.all([
     part("user", () => client.cloud.me()),
     part("account", () => client.cloud.account()),
