@@ -94,9 +94,12 @@ export class NotAllowedError extends Error {
   readonly method: string;
   readonly path: string;
 
-  constructor(method: string, path: string) {
+  constructor(method: string, path: string, reason?: string) {
     super(
-      `Refused ${method} ${path}: prefect-mcp only reads from Prefect. To change state, use the prefect CLI (for example \`prefect deployment run\`, \`prefect flow-run cancel\`).`,
+      `Refused ${method} ${path}: ${
+        reason ??
+        "prefect-mcp only reads from Prefect. To change state, use the prefect CLI (for example `prefect deployment run`, `prefect flow-run cancel`)."
+      }`,
     );
     this.method = method;
     this.path = path;

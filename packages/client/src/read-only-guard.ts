@@ -47,10 +47,14 @@ export function isReadOnlyRequest(method: string, path: string): boolean {
   );
 }
 
+const SECRETS_REFUSED =
+  "prefect-mcp never reads secret values (include_secrets); block documents are read with their secrets obfuscated.";
+
 /**
  * The outermost transport layer: it copies each request, judges the copy, and sends only that copy,
  * so what is checked is exactly what leaves. A refused request throws NotAllowedError before any
- * byte is sent (and before CSRF tokens or retries are considered).
+ * byte is sent (and before CSRF tokens or retries are considered). Besides writes, it refuses
+ * requests for secret values (Prefect's `include_secrets`), which an assistant must never see.
  */
 export function readOnlyGuard(next: Transport, apiUrl: string): Transport {
   return async (input) => {
@@ -61,6 +65,22 @@ export function readOnlyGuard(next: Transport, apiUrl: string): Transport {
     const allowed =
       verb === "GET" || verb === "HEAD" || (path !== undefined && isReadOnlyRequest(verb, path));
     if (!allowed) throw new NotAllowedError(verb, path ?? url.pathname);
+    if (await asksForSecrets(request, url)) {
+      throw new NotAllowedError(verb, path ?? url.pathname, SECRETS_REFUSED);
+    }
     return next(request);
   };
+}
+
+/** Whether a request asks Prefect to include secret values, in its query or its JSON body. */
+async function asksForSecrets(request: Request, url: URL): Promise<boolean> {
+  if (/^(true|1|yes|on)$/i.test(url.searchParams.get("include_secrets") ?? "")) return true;
+  if (!request.body) return false;
+  const body = await request
+    .clone()
+    .json()
+    .catch(() => undefined);
+  return (
+    !!body && typeof body === "object" && (body as Record<string, unknown>).include_secrets === true
+  );
 }

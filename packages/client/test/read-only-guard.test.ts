@@ -130,3 +130,39 @@ describe("read-only guard", () => {
     expect(sent).toHaveLength(1);
   });
 });
+
+describe("secret values", () => {
+  it.each([
+    ["a query flag", `${API_URL}/block_documents/a1b2c3?include_secrets=true`, "GET", undefined],
+    ["a body field", `${API_URL}/block_documents/filter`, "POST", '{"include_secrets": true}'],
+  ])(
+    "refuses a read that asks for secrets through %s, sending nothing",
+    async (_label, url, method, body) => {
+      const sent: Request[] = [];
+      const guarded = readOnlyGuard(async (request) => {
+        sent.push(request);
+        return Response.json([]);
+      }, API_URL);
+      await expect(guarded(new Request(url, { method, body }))).rejects.toThrow(
+        /never reads secret values/,
+      );
+      expect(sent).toHaveLength(0);
+    },
+  );
+
+  it("still reads block documents with their secrets obfuscated", async () => {
+    const sent: Request[] = [];
+    const guarded = readOnlyGuard(async (request) => {
+      sent.push(request);
+      return Response.json([]);
+    }, API_URL);
+    await guarded(
+      new Request(`${API_URL}/block_documents/filter`, {
+        method: "POST",
+        body: '{"include_secrets": false}',
+      }),
+    );
+    expect(sent).toHaveLength(1);
+    expect(await sent[0]?.json()).toEqual({ include_secrets: false });
+  });
+});
