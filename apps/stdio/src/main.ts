@@ -1,4 +1,4 @@
-import { allTools, toolDefinitions } from "@prefect-mcp/tools";
+import { allTools, selectByName, toolDefinitions } from "@prefect-mcp/tools";
 import { parseCliArgs, USAGE, UsageError } from "./cli-args.js";
 import { formatToolList } from "./list-tools.js";
 import { packageInfo } from "./package-info.js";
@@ -24,11 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${packageInfo.version}\n`);
       return 0;
     case "list-tools": {
-      const tools = allTools.filter(
-        (tool) =>
-          (!command.enable.length || command.enable.includes(tool.name)) &&
-          !command.disable.includes(tool.name),
-      );
+      const tools = selectByName(allTools, command.enable, command.disable);
       process.stdout.write(formatToolList(toolDefinitions(tools), command.json));
       return 0;
     }

@@ -1,4 +1,16 @@
 export {
+  APP_OPTIONS,
+  APP_OPTIONS_USAGE,
+  type AppOptions,
+  type AppOptionValues,
+  describeArgsError,
+  parseAppOptions,
+  parseHttpUrl,
+  parseToolList,
+  selectByName,
+  UsageError,
+} from "./app-options.js";
+export {
   type AnyTool,
   defineTool,
   READ_ONLY,

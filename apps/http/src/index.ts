@@ -1,0 +1,16 @@
+export {
+  ALLOWED_API_URLS_ENV,
+  API_URL_HEADER,
+  allowedApiUrls,
+  checkApiUrl,
+  isForbiddenAddress,
+  isUnderPrefix,
+  PREFECT_CLOUD_ACCOUNTS_PREFIX,
+} from "./api-url-policy.js";
+export { API_KEY_HEADER, AUTH_STRING_HEADER, requestSettings } from "./request-settings.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  type HttpServerHandle,
+  type ServeHttpOptions,
+  serveHttp,
+} from "./serve.js";

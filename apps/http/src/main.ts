@@ -1,0 +1,64 @@
+import { allTools } from "@prefect-mcp/tools";
+import { parseCliArgs, USAGE, UsageError } from "./cli-args.js";
+import { packageInfo } from "./package-info.js";
+import { serveHttp } from "./serve.js";
+
+/** The `prefect-mcp-http` command: parses the arguments, then serves until SIGINT/SIGTERM. */
+async function main(argv: readonly string[]): Promise<number> {
+  let command: ReturnType<typeof parseCliArgs>;
+  try {
+    command = parseCliArgs(
+      argv,
+      allTools.map((tool) => tool.name),
+    );
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(
+      `prefect-mcp-http: ${error.message}\nRun prefect-mcp-http --help for usage.\n`,
+    );
+    return 2;
+  }
+
+  switch (command.kind) {
+    case "help":
+      process.stdout.write(USAGE);
+      return 0;
+    case "version":
+      process.stdout.write(`${packageInfo.version}\n`);
+      return 0;
+    case "serve": {
+      const { kind: _, ...options } = command;
+      let server: Awaited<ReturnType<typeof serveHttp>>;
+      try {
+        server = await serveHttp({ ...options, version: packageInfo.version });
+      } catch (error) {
+        // A bad allow-list entry or a port in use: say so in one line, not a stack.
+        const message = error instanceof Error ? error.message : String(error);
+        process.stderr.write(`prefect-mcp-http: ${message}\n`);
+        return 1;
+      }
+      const signal = await new Promise<string>((resolve) => {
+        process.once("SIGINT", () => resolve("SIGINT"));
+        process.once("SIGTERM", () => resolve("SIGTERM"));
+      });
+      process.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: "info", message: `${signal}: shutting down` })}\n`,
+      );
+      await server.close();
+      // Nothing (a docs connection, a keep-alive socket) may keep the process alive after this.
+      process.exit(0);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `prefect-mcp-http: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,207 @@
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type ProcessExit, runProcess } from "@prefect-mcp/testing";
+
+/** The built bin, run with plain node as `npx @prefect-mcp/http` would. */
+export const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+if (!existsSync(BIN)) {
+  throw new Error(
+    `${BIN} is missing: these tests run the built bin. Run \`pnpm --filter @prefect-mcp/http... build\` (or \`pnpm test\`, which builds first).`,
+  );
+}
+
+/** An environment with nothing of the developer's Prefect, plus what the test adds. */
+export function isolatedEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: tmpdir(),
+    PREFECT_PROFILES_PATH: path.join(tmpdir(), "prefect-mcp-no-such-dir", "profiles.toml"),
+    ...extra,
+  };
+}
+
+export type Exit = Pick<ProcessExit, "code" | "signal">;
+
+/** `node dist/main.js --port 0 --no-docs <args>`, started and listening. */
+export class HttpProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  stderr = "";
+  url = "";
+  readonly exited: Promise<Exit>;
+
+  private constructor(args: string[], env: Record<string, string>) {
+    this.child = spawn(process.execPath, [BIN, "--port", "0", "--no-docs", ...args], { env });
+    this.child.stdout.resume();
+    this.child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      this.stderr += chunk;
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on("exit", (code, signal) => resolve({ code, signal })),
+    );
+  }
+
+  static async start(args: string[] = [], env = isolatedEnv()): Promise<HttpProcess> {
+    const server = new HttpProcess(args, env);
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const started = server.logs().find((entry) => entry.message === "listening");
+      if (started) {
+        server.url = String(started.url);
+        return server;
+      }
+      const early = await Promise.race([
+        server.exited,
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50)),
+      ]);
+      if (early || Date.now() > deadline) {
+        server.child.kill("SIGKILL");
+        throw new Error(
+          `prefect-mcp-http did not start: ${JSON.stringify(early)}\n${server.stderr}`,
+        );
+      }
+    }
+  }
+
+  /** The JSON log lines so far. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read any field of a log line.
+  logs(): Record<string, any>[] {
+    return this.stderr
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
+  }
+
+  /** A real MCP client (the SDK's Streamable HTTP transport) sending these headers. */
+  connect(headers: Record<string, string> = {}) {
+    return connectMcp(`${this.url}/mcp`, headers);
+  }
+
+  /** Sends a signal and waits for the exit, failing after `ms`. */
+  async stop(signal: NodeJS.Signals = "SIGTERM", ms = 15_000): Promise<Exit> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.child.kill("SIGKILL");
+        reject(new Error(`prefect-mcp-http did not exit within ${ms} ms; stderr:\n${this.stderr}`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+export async function connectMcp(url: string, headers: Record<string, string> = {}) {
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+  const client = new Client({ name: "prefect-mcp-http-tests", version: "1.0.0" });
+  await client.connect(transport);
+  return {
+    client,
+    /** Calls a tool and returns its result as the model would see it. */
+    async call(name: string, args: Record<string, unknown> = {}) {
+      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+      const text = result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+      // biome-ignore lint/suspicious/noExplicitAny: tests read the fields of any tool's result.
+      const data = result.structuredContent as Record<string, any>;
+      return { ...result, text, data };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Runs the bin to completion (for --help, --version, bad flags). */
+export function runCli(args: string[], env = isolatedEnv()): Promise<ProcessExit> {
+  return runProcess(process.execPath, [BIN, ...args], { env, timeoutMs: 30_000 });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * One HTTP request with exactly these headers (fetch will not send a forged Host). `chunks` are
+ * written one by one without a Content-Length.
+ */
+export function rawRequest(
+  url: string,
+  options: {
+    method?: string;
+    headers?: Record<string, string | number>;
+    body?: string | Buffer;
+    chunks?: Buffer[];
+  } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: options.method ?? "GET", headers: options.headers });
+    req.on("response", (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    if (options.chunks) {
+      for (const chunk of options.chunks) req.write(chunk);
+      req.end();
+    } else {
+      req.end(options.body);
+    }
+  });
+}
+
+export const MCP_HEADERS = {
+  "Content-Type": "application/json",
+  Accept: "application/json, text/event-stream",
+};
+
+/**
+ * A loopback HTTP proxy in front of a Prefect server: records each request's credential headers
+ * and can hold every request for `delayMs` before forwarding it.
+ */
+export async function startRecordingProxy(target: string, delayMs = 0) {
+  const targetOrigin = new URL(target).origin;
+  const seen: { path: string; authorization: string | undefined }[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ path: req.url ?? "", authorization: req.headers.authorization });
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", async () => {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers["content-length"];
+      const upstream = await fetch(`${targetOrigin}${req.url}`, {
+        method: req.method,
+        headers: headers as Record<string, string>,
+        body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
+      });
+      const body = Buffer.from(await upstream.arrayBuffer());
+      res.writeHead(upstream.status, {
+        "content-type": upstream.headers.get("content-type") ?? "",
+      });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    apiUrl: `http://127.0.0.1:${port}/api`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
