@@ -6,6 +6,7 @@ import {
   createPrefectMcpServer,
   DEFAULT_DOCS_MCP_URL,
   type DocsProxy,
+  displayApiUrl,
   startDocsProxy,
 } from "@prefect-mcp/tools";
 import { allowedApiUrls, type LookupAll } from "./api-url-policy.js";
@@ -209,7 +210,7 @@ export async function serveHttp(options: ServeHttpOptions = {}): Promise<HttpSer
     url,
     mcp: `${url}/mcp`,
     allowed_api_urls: allowed,
-    default_prefect: operator ? displayUrl(operator.apiUrl) : null,
+    default_prefect: operator ? displayApiUrl(operator.apiUrl) : null,
     allowed_origins: [...allowedOrigins],
   });
 
@@ -338,7 +339,7 @@ async function readiness(
       },
     };
   }
-  const prefect = displayUrl(operator.apiUrl);
+  const prefect = displayApiUrl(operator.apiUrl);
   try {
     const client = createPrefectClient(operator, { timeoutMs: 5_000, retries: 0 });
     await client.GET("/health");
@@ -362,14 +363,4 @@ function sendJson(
     ...headers,
   });
   res.end(text);
-}
-
-/** The URL without userinfo or query, which could carry secrets. */
-function displayUrl(apiUrl: string): string {
-  try {
-    const url = new URL(apiUrl);
-    return `${url.origin}${url.pathname}`;
-  } catch {
-    return "(unparsable URL)";
-  }
 }

@@ -5,7 +5,11 @@ import {
   PrefectSettingsError,
   resolvePrefectSettings,
 } from "@prefect-mcp/client";
-import { type CreatePrefectMcpServerOptions, createPrefectMcpServer } from "@prefect-mcp/tools";
+import {
+  type CreatePrefectMcpServerOptions,
+  createPrefectMcpServer,
+  displayApiUrl,
+} from "@prefect-mcp/tools";
 
 export interface ServeStdioOptions {
   /** Use this profile of profiles.toml (as PREFECT_PROFILE does). */
@@ -51,7 +55,9 @@ export async function serveStdio(options: ServeStdioOptions = {}): Promise<strin
   });
   await server.connect(new StdioServerTransport());
   if (typeof settings === "object") {
-    log(`serving over stdio; Prefect API ${displayUrl(settings.apiUrl)} (${sourceOf(settings)})`);
+    log(
+      `serving over stdio; Prefect API ${displayApiUrl(settings.apiUrl)} (${sourceOf(settings)})`,
+    );
   }
 
   const reason = await stopped;
@@ -81,16 +87,6 @@ function settingsAtStartup(
     if (!(error instanceof PrefectSettingsError)) throw error;
     log(`warning: ${error.message} Until then every tool call answers with this message.`);
     return resolve;
-  }
-}
-
-/** The URL without userinfo or query, which could carry secrets. */
-function displayUrl(apiUrl: string): string {
-  try {
-    const url = new URL(apiUrl);
-    return `${url.origin}${url.pathname}`;
-  } catch {
-    return "(unparsable URL)";
   }
 }
 

@@ -135,3 +135,13 @@ export function describeArgsError(
   // e.g. "Option '--enable <value>' argument missing"
   return `${message.replace(/\.?$/, ".")}`;
 }
+
+/** An API URL as a log line may show it: without userinfo or query, which could carry secrets. */
+export function displayApiUrl(apiUrl: string): string {
+  try {
+    const url = new URL(apiUrl);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return "(unparsable URL)";
+  }
+}

@@ -4,6 +4,7 @@ export {
   type AppOptions,
   type AppOptionValues,
   describeArgsError,
+  displayApiUrl,
   parseAppOptions,
   parseHttpUrl,
   parseToolList,
