@@ -129,9 +129,9 @@ export async function serveHttp(options: ServeHttpOptions = {}): Promise<HttpSer
       docs,
       log: warn,
       clientOptions: {
+        // Redirects are refused by the client itself, so an allowed host cannot bounce the server
+        // elsewhere (e.g. to a metadata address).
         userAgentSuffix: `prefect-mcp-http/${options.version ?? "0.0.0"}`,
-        // An allowed host must not bounce the server to somewhere else (e.g. a metadata address).
-        fetch: (request) => fetch(request, { redirect: "error" }),
       },
       name: options.name ?? "prefect-mcp-http",
       ...(options.version ? { version: options.version } : {}),

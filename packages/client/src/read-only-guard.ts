@@ -58,7 +58,8 @@ const SECRETS_REFUSED =
  */
 export function readOnlyGuard(next: Transport, apiUrl: string): Transport {
   return async (input) => {
-    const request = new Request(input);
+    // Redirects are refused: fetch would follow one (a 307 keeps method and body) after the verdict.
+    const request = new Request(input, { redirect: "error" });
     const url = new URL(request.url);
     const path = apiRelativePath(url, apiUrl);
     const verb = request.method.toUpperCase();

@@ -90,6 +90,15 @@ describe("read-only guard", () => {
     expect(sent).toHaveLength(0);
   });
 
+  it("forwards requests that refuse redirects, so no redirect can take a read elsewhere", async () => {
+    const { sent, transport } = recordingTransport();
+    await readOnlyGuard(
+      transport,
+      API_URL,
+    )(new Request(`${API_URL}/flows/filter`, { method: "POST" }));
+    expect(sent[0]?.redirect).toBe("error");
+  });
+
   it("judges the method case-insensitively", () => {
     expect(isReadOnlyRequest("post", "/flows/filter")).toBe(true);
     expect(isReadOnlyRequest("delete", "/flows/a1b2c3")).toBe(false);

@@ -1,5 +1,6 @@
 // @prefect-mcp/client against the real server: the guarantees a user relies on, proven on real data.
 // (These live here, not in packages/client, because the seeders depend on the client's types.)
+import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import {
   createPrefectClient,
@@ -57,6 +58,29 @@ describe("the read-only client on a real server", () => {
 
     const reread = await prefect.GET("/flow_runs/{id}", { params: { path: { id: run.id } } });
     expect(reread.state?.type).toBe("RUNNING");
+  });
+
+  it("refuses a redirect that would carry a read to a deleting endpoint", async () => {
+    // A server in front of Prefect answering every request with a 307 to bulk_delete, which keeps
+    // the method and body: following it would delete the flow.
+    const redirector = createHttpServer((_request, response) => {
+      response.writeHead(307, { Location: `${apiUrl}/flows/bulk_delete` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
+    const { port } = redirector.address() as AddressInfo;
+    try {
+      const behindRedirect = createPrefectClient(
+        resolvePrefectSettings({ env: {}, overrides: { apiUrl: `http://127.0.0.1:${port}/api` } }),
+        { retries: 0 },
+      );
+      await expect(
+        behindRedirect.POST("/flows/filter", { body: { flows: { id: { any_: [flow.id] } } } }),
+      ).rejects.toBeInstanceOf(PrefectApiError);
+      const stillThere = await prefect.GET("/flows/{id}", { params: { path: { id: flow.id } } });
+      expect(stillThere.id).toBe(flow.id);
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve));
+    }
   });
 
   it("reads back what was seeded: the flow by name, its runs by state type, and their count", async () => {
