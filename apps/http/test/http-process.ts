@@ -7,8 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type ProcessExit, runProcess } from "@prefect-mcp/testing";
+import { type ProcessExit, runProcess, toolCaller } from "@prefect-mcp/testing";
 
 /** The built bin, run with plain node as `npx @prefect-mcp/http` would. */
 export const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -110,13 +109,7 @@ export async function connectMcp(url: string, headers: Record<string, string> = 
   return {
     client,
     /** Calls a tool and returns its result as the model would see it. */
-    async call(name: string, args: Record<string, unknown> = {}) {
-      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-      const text = result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
-      // biome-ignore lint/suspicious/noExplicitAny: tests read the fields of any tool's result.
-      const data = result.structuredContent as Record<string, any>;
-      return { ...result, text, data };
-    },
+    call: toolCaller(client),
     close: () => client.close(),
   };
 }

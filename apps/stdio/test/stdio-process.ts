@@ -5,8 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type ProcessExit, runProcess } from "@prefect-mcp/testing";
+import { type ProcessExit, runProcess, toolCaller } from "@prefect-mcp/testing";
 import type { ToolDefinition } from "@prefect-mcp/tools";
 
 /** The built bin, run with plain node as `npx @prefect-mcp/stdio` would. */
@@ -53,13 +52,7 @@ export async function connectStdio(args: string[], env: Record<string, string>) 
       return tools.map((tool) => tool.name);
     },
     /** Calls a tool and returns its result as the model would see it. */
-    async call(name: string, args: Record<string, unknown> = {}) {
-      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-      const text = result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
-      // biome-ignore lint/suspicious/noExplicitAny: tests read the fields of any tool's result.
-      const data = result.structuredContent as Record<string, any>;
-      return { ...result, text, data };
-    },
+    call: toolCaller(client),
     close: () => client.close(),
   };
 }

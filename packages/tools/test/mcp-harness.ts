@@ -1,8 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { resolvePrefectSettings } from "@prefect-mcp/client";
-import { createSeedClient } from "@prefect-mcp/testing";
+import { createSeedClient, toolCaller } from "@prefect-mcp/testing";
 import { inject } from "vitest";
 import { type CreatePrefectMcpServerOptions, createPrefectMcpServer } from "../src/index.js";
 
@@ -27,13 +26,7 @@ export async function connectTools(options: CreatePrefectMcpServerOptions = {}) 
   return {
     client,
     /** Calls a tool and returns its result as the model would see it. */
-    async call(name: string, args: Record<string, unknown> = {}) {
-      const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-      const text = result.content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
-      // biome-ignore lint/suspicious/noExplicitAny: tests read the fields of any tool's result.
-      const data = result.structuredContent as Record<string, any>;
-      return { ...result, text, data };
-    },
+    call: toolCaller(client),
     close: () => Promise.all([client.close(), server.close()]),
   };
 }
