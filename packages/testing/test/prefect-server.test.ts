@@ -7,7 +7,12 @@ import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createPrefectClient, PrefectApiError, resolvePrefectSettings } from "@prefect-mcp/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensurePrefectEnv, type PrefectServer, startPrefectServer } from "../src/index.js";
+import {
+  ensurePrefectEnv,
+  type PrefectServer,
+  runProcess,
+  startPrefectServer,
+} from "../src/index.js";
 import { testingPackageDir } from "../src/repo-root.js";
 
 async function answersHealth(apiUrl: string): Promise<boolean> {
@@ -102,6 +107,36 @@ describe("a server started with an auth string and CSRF protection", () => {
 });
 
 describe("ensurePrefectEnv", () => {
+  it("installs once when several processes ask at the same time, and all of them get the venv", async () => {
+    const venvs = await mkdtemp(path.join(tmpdir(), "prefect-mcp-venvs-"));
+    try {
+      const env = { ...process.env, PREFECT_MCP_VENV_DIR: venvs };
+      const args = [
+        "--import",
+        "tsx",
+        "--conditions=@prefect-mcp/source",
+        "test/helpers/ensure-env.ts",
+      ];
+      const runs = await Promise.all(
+        [1, 2, 3].map(() =>
+          runProcess(process.execPath, args, { cwd: testingPackageDir(), env, timeoutMs: 240_000 }),
+        ),
+      );
+      for (const run of runs) expect(run.code, run.stderr).toBe(0);
+      const results = runs.map((run) => JSON.parse(run.stdout) as { python: string });
+      expect(new Set(results.map((result) => result.python)).size).toBe(1);
+      const installs = runs.filter((run) => run.stderr.includes("installing prefect=="));
+      expect(installs).toHaveLength(1);
+      const version = await runProcess(results[0]?.python ?? "", [
+        "-c",
+        "import prefect; print(prefect.__version__)",
+      ]);
+      expect(version.stdout.trim()).toBe((await ensurePrefectEnv()).version);
+    } finally {
+      await rm(venvs, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it("says that Python is needed when no python3 is on PATH", async () => {
     const saved = { path: process.env.PATH, venvs: process.env.PREFECT_MCP_VENV_DIR };
     process.env.PATH = "/nonexistent";
