@@ -9,8 +9,6 @@ import {
 } from "@prefect-mcp/tools";
 import { DEFAULT_MAX_BODY_BYTES } from "./serve.js";
 
-export { UsageError };
-
 /** What the command line (and its environment variables) ask for. */
 export type CliCommand =
   | { kind: "help" }

@@ -1,23 +1,14 @@
-import { allTools } from "@prefect-mcp/tools";
-import { parseCliArgs, USAGE, UsageError } from "./cli-args.js";
+import { allTools, runApp } from "@prefect-mcp/tools";
+import { parseCliArgs, USAGE } from "./cli-args.js";
 import { packageInfo } from "./package-info.js";
 import { serveHttp } from "./serve.js";
 
 /** The `prefect-mcp-http` command: parses the arguments, then serves until SIGINT/SIGTERM. */
 async function main(argv: readonly string[]): Promise<number> {
-  let command: ReturnType<typeof parseCliArgs>;
-  try {
-    command = parseCliArgs(
-      argv,
-      allTools.map((tool) => tool.name),
-    );
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(
-      `prefect-mcp-http: ${error.message}\nRun prefect-mcp-http --help for usage.\n`,
-    );
-    return 2;
-  }
+  const command = parseCliArgs(
+    argv,
+    allTools.map((tool) => tool.name),
+  );
 
   switch (command.kind) {
     case "help":
@@ -51,14 +42,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `prefect-mcp-http: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runApp("prefect-mcp-http", () => main(process.argv.slice(2)));

@@ -8,8 +8,6 @@ import {
   UsageError,
 } from "@prefect-mcp/tools";
 
-export { UsageError };
-
 /** What the command line asks for. */
 export type CliCommand =
   | { kind: "help" }

@@ -1,20 +1,15 @@
-import { allTools, selectByName, toolDefinitions } from "@prefect-mcp/tools";
-import { parseCliArgs, USAGE, UsageError } from "./cli-args.js";
+import { allTools, runApp, selectByName, toolDefinitions } from "@prefect-mcp/tools";
+import { parseCliArgs, USAGE } from "./cli-args.js";
 import { formatToolList } from "./list-tools.js";
 import { packageInfo } from "./package-info.js";
 import { serveStdio } from "./serve.js";
 
 /** The `prefect-mcp` command: parses the arguments, then serves, lists or explains. */
 async function main(argv: readonly string[]): Promise<number> {
-  const toolNames = allTools.map((tool) => tool.name);
-  let command: ReturnType<typeof parseCliArgs>;
-  try {
-    command = parseCliArgs(argv, toolNames);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`prefect-mcp: ${error.message}\nRun prefect-mcp --help for usage.\n`);
-    return 2;
-  }
+  const command = parseCliArgs(
+    argv,
+    allTools.map((tool) => tool.name),
+  );
 
   switch (command.kind) {
     case "help":
@@ -37,14 +32,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `prefect-mcp: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runApp("prefect-mcp", () => main(process.argv.slice(2)));

@@ -145,3 +145,25 @@ export function displayApiUrl(apiUrl: string): string {
     return "(unparsable URL)";
   }
 }
+
+/**
+ * Runs an app's command: its exit code becomes the process's; a UsageError exits 2 with a pointer
+ * to `--help`; anything unexpected exits 1 with its stack on stderr (never on stdout).
+ */
+export function runApp(bin: string, command: () => Promise<number>): void {
+  command().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`${bin}: ${error.message}\nRun ${bin} --help for usage.\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`${bin}: ${detail}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -8,6 +8,7 @@ export {
   parseAppOptions,
   parseHttpUrl,
   parseToolList,
+  runApp,
   selectByName,
   UsageError,
 } from "./app-options.js";
