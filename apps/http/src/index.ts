@@ -7,6 +7,14 @@ export {
   isUnderPrefix,
   PREFECT_CLOUD_ACCOUNTS_PREFIX,
 } from "./api-url-policy.js";
+export {
+  hostMcpOverHttp,
+  type LogEntry,
+  type McpHttpHost,
+  type McpHttpHostOptions,
+  sendJson,
+  stderrJsonLog,
+} from "./mcp-http-host.js";
 export { API_KEY_HEADER, AUTH_STRING_HEADER, requestSettings } from "./request-settings.js";
 export {
   DEFAULT_MAX_BODY_BYTES,
