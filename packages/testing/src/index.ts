@@ -1,4 +1,18 @@
 export {
+  type CloudSimulator,
+  type CloudSimulatorOptions,
+  type MintTokenOptions,
+  type RecordedRequest,
+  type SimulatedAccount,
+  type SimulatedApiKey,
+  type SimulatedOAuthClient,
+  type SimulatedUser,
+  type SimulatedWorkspace,
+  startCloudSimulator,
+  type ThrottledMinute,
+  type TokenSigning,
+} from "./cloud-simulator/index.js";
+export {
   type FixtureFlowName,
   type FixtureFlowRun,
   type RunFixtureFlowOptions,
