@@ -9,25 +9,38 @@ import {
 } from "@prefect-mcp/tools";
 import { DEFAULT_MAX_BODY_BYTES } from "./serve.js";
 
+/** Where and how an HTTP app listens; shared with the Cloud OAuth app. */
+export interface ListenOptions {
+  host: string;
+  port: number;
+  allowedOrigins: string[];
+  maxBodyBytes: number;
+}
+
 /** What the command line (and its environment variables) ask for. */
 export type CliCommand =
   | { kind: "help" }
   | { kind: "version" }
-  | ({
-      kind: "serve";
-      host: string;
-      port: number;
-      allowedOrigins: string[];
-      maxBodyBytes: number;
-    } & AppOptions);
+  | ({ kind: "serve" } & ListenOptions & AppOptions);
 
-const OPTIONS = {
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
+/** `node:util` parseArgs definitions of the listening options. */
+export const LISTEN_OPTIONS = {
   host: { type: "string" },
   port: { type: "string" },
   "allowed-origins": { type: "string", multiple: true },
   "max-body-bytes": { type: "string" },
+} as const;
+
+export const LISTEN_OPTIONS_USAGE = `  --host ADDRESS        the address to bind (default 127.0.0.1; env PREFECT_MCP_HTTP_HOST)
+  --port N              the port (default 8000, 0 = any free port; env PREFECT_MCP_HTTP_PORT)
+  --allowed-origins A,B browser origins allowed to call /mcp (env PREFECT_MCP_ALLOWED_ORIGINS);
+                        requests without an Origin header (non-browser clients) always pass
+  --max-body-bytes N    the largest request body (default ${DEFAULT_MAX_BODY_BYTES}); larger gets 413`;
+
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+  ...LISTEN_OPTIONS,
   ...APP_OPTIONS,
 } as const;
 
@@ -48,6 +61,23 @@ export function parseCliArgs(
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
 
+  return {
+    kind: "serve",
+    ...parseListenOptions(values, env),
+    ...parseAppOptions(values, knownTools),
+  };
+}
+
+/** Validates the listening flags; each beats its environment variable. */
+export function parseListenOptions(
+  values: {
+    host?: string;
+    port?: string;
+    "allowed-origins"?: string[];
+    "max-body-bytes"?: string;
+  },
+  env: Record<string, string | undefined>,
+): ListenOptions {
   const host = (values.host ?? env.PREFECT_MCP_HTTP_HOST ?? "127.0.0.1").trim();
   if (!host) throw new UsageError("--host needs an address, e.g. 127.0.0.1 or 0.0.0.0.");
   const port = integer(
@@ -75,14 +105,7 @@ export function parseCliArgs(
       );
     }
   }
-  return {
-    kind: "serve",
-    host,
-    port,
-    allowedOrigins,
-    maxBodyBytes,
-    ...parseAppOptions(values, knownTools),
-  };
+  return { host, port, allowedOrigins, maxBodyBytes };
 }
 
 function parse(argv: readonly string[]) {
@@ -112,11 +135,7 @@ X-Prefect-Api-Auth-String. Without them it uses the server's own Prefect (PREFEC
 the active profile). Logs are JSON lines on stderr. Health: GET /healthz, GET /readyz.
 
 Options:
-  --host ADDRESS        the address to bind (default 127.0.0.1; env PREFECT_MCP_HTTP_HOST)
-  --port N              the port (default 8000, 0 = any free port; env PREFECT_MCP_HTTP_PORT)
-  --allowed-origins A,B browser origins allowed to call /mcp (env PREFECT_MCP_ALLOWED_ORIGINS);
-                        requests without an Origin header (non-browser clients) always pass
-  --max-body-bytes N    the largest request body (default ${DEFAULT_MAX_BODY_BYTES}); larger gets 413
+${LISTEN_OPTIONS_USAGE}
 ${APP_OPTIONS_USAGE}
   -h, --help            show this help and exit
   -v, --version         print the version and exit

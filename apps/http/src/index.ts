@@ -8,6 +8,13 @@ export {
   PREFECT_CLOUD_ACCOUNTS_PREFIX,
 } from "./api-url-policy.js";
 export {
+  LISTEN_OPTIONS,
+  LISTEN_OPTIONS_USAGE,
+  type ListenOptions,
+  parseListenOptions,
+} from "./cli-args.js";
+export {
+  closeOnSignal,
   hostMcpOverHttp,
   type LogEntry,
   type McpHttpHost,

@@ -1,5 +1,6 @@
 import { allTools, runApp } from "@prefect-mcp/tools";
 import { parseCliArgs, USAGE } from "./cli-args.js";
+import { closeOnSignal } from "./mcp-http-host.js";
 import { packageInfo } from "./package-info.js";
 import { serveHttp } from "./serve.js";
 
@@ -28,16 +29,7 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stderr.write(`prefect-mcp-http: ${message}\n`);
         return 1;
       }
-      const signal = await new Promise<string>((resolve) => {
-        process.once("SIGINT", () => resolve("SIGINT"));
-        process.once("SIGTERM", () => resolve("SIGTERM"));
-      });
-      process.stderr.write(
-        `${JSON.stringify({ time: new Date().toISOString(), level: "info", message: `${signal}: shutting down` })}\n`,
-      );
-      await server.close();
-      // Nothing (a docs connection, a keep-alive socket) may keep the process alive after this.
-      process.exit(0);
+      return closeOnSignal(server.close);
     }
   }
 }

@@ -298,3 +298,19 @@ export function stderrJsonLog(log?: (entry: LogEntry) => void): (entry: LogEntry
   const write = log ?? ((entry: LogEntry) => process.stderr.write(`${JSON.stringify(entry)}\n`));
   return (entry) => write({ time: new Date().toISOString(), ...entry });
 }
+
+/**
+ * Waits for SIGINT or SIGTERM, logs it, lets in-flight requests finish through `close`, then
+ * exits: nothing (a docs connection, a keep-alive socket) may keep the process alive after that.
+ */
+export async function closeOnSignal(close: () => Promise<void>): Promise<never> {
+  const signal = await new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: "info", message: `${signal}: shutting down` })}\n`,
+  );
+  await close();
+  process.exit(0);
+}

@@ -1,4 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type ProcessExit, runProcess, toolCaller } from "@prefect-mcp/testing";
+import { type ProcessExit, runProcess, ServerProcess, toolCaller } from "@prefect-mcp/testing";
 
 /** The built bin, run with plain node as `npx @prefect-mcp/http` would. */
 export const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -28,78 +27,27 @@ export function isolatedEnv(extra: Record<string, string> = {}): Record<string, 
   };
 }
 
-export type Exit = Pick<ProcessExit, "code" | "signal">;
-
 /** `node dist/main.js --port 0 --no-docs <args>`, started and listening. */
-export class HttpProcess {
-  readonly child: ChildProcessWithoutNullStreams;
-  stderr = "";
-  url = "";
-  readonly exited: Promise<Exit>;
+export async function startHttpProcess(
+  args: string[] = [],
+  env = isolatedEnv(),
+): Promise<HttpServerProcess> {
+  const server = await ServerProcess.start({
+    name: "prefect-mcp-http",
+    bin: BIN,
+    args: ["--port", "0", "--no-docs", ...args],
+    env,
+  });
+  return Object.assign(server, { connect: connectTo(server) });
+}
 
-  private constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, [BIN, "--port", "0", "--no-docs", ...args], { env });
-    this.child.stdout.resume();
-    this.child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      this.stderr += chunk;
-    });
-    this.exited = new Promise((resolve) =>
-      this.child.on("exit", (code, signal) => resolve({ code, signal })),
-    );
-  }
-
-  static async start(args: string[] = [], env = isolatedEnv()): Promise<HttpProcess> {
-    const server = new HttpProcess(args, env);
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const started = server.logs().find((entry) => entry.message === "listening");
-      if (started) {
-        server.url = String(started.url);
-        return server;
-      }
-      const early = await Promise.race([
-        server.exited,
-        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50)),
-      ]);
-      if (early || Date.now() > deadline) {
-        server.child.kill("SIGKILL");
-        throw new Error(
-          `prefect-mcp-http did not start: ${JSON.stringify(early)}\n${server.stderr}`,
-        );
-      }
-    }
-  }
-
-  /** The JSON log lines so far. */
-  // biome-ignore lint/suspicious/noExplicitAny: tests read any field of a log line.
-  logs(): Record<string, any>[] {
-    return this.stderr
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line));
-  }
-
+export type HttpServerProcess = ServerProcess & {
   /** A real MCP client (the SDK's Streamable HTTP transport) sending these headers. */
-  connect(headers: Record<string, string> = {}) {
-    return connectMcp(`${this.url}/mcp`, headers);
-  }
+  connect(headers?: Record<string, string>): ReturnType<typeof connectMcp>;
+};
 
-  /** Sends a signal and waits for the exit, failing after `ms`. */
-  async stop(signal: NodeJS.Signals = "SIGTERM", ms = 15_000): Promise<Exit> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.child.kill("SIGKILL");
-        reject(new Error(`prefect-mcp-http did not exit within ${ms} ms; stderr:\n${this.stderr}`));
-      }, ms);
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+function connectTo(server: ServerProcess) {
+  return (headers: Record<string, string> = {}) => connectMcp(`${server.url}/mcp`, headers);
 }
 
 export async function connectMcp(url: string, headers: Record<string, string> = {}) {

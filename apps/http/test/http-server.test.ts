@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { VALID_OPTIONS } from "../src/cli-args.js";
 import { packageInfo } from "../src/package-info.js";
 import {
-  HttpProcess,
+  type HttpServerProcess,
   isolatedEnv,
   MCP_HEADERS,
   rawRequest,
   runCli,
+  startHttpProcess,
   startRecordingProxy,
 } from "./http-process.js";
 
@@ -61,9 +62,9 @@ describe("prefect-mcp-http's command line", () => {
 });
 
 describe("the HTTP surface", () => {
-  let server: HttpProcess;
+  let server: HttpServerProcess;
   beforeAll(async () => {
-    server = await HttpProcess.start(
+    server = await startHttpProcess(
       ["--allowed-origins", "https://good.example", "--max-body-bytes", "65536"],
       isolatedEnv({ PREFECT_API_URL: A_URL }),
     );
@@ -167,7 +168,7 @@ describe("the HTTP surface", () => {
 
 describe("health with Prefect down or absent", () => {
   it("is healthy but not ready with an unreachable default Prefect", async () => {
-    const server = await HttpProcess.start(
+    const server = await startHttpProcess(
       [],
       isolatedEnv({ PREFECT_API_URL: "http://127.0.0.1:1/api" }),
     );
@@ -184,7 +185,7 @@ describe("health with Prefect down or absent", () => {
   });
 
   it("is not ready without a default Prefect", async () => {
-    const server = await HttpProcess.start();
+    const server = await startHttpProcess();
     try {
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(503);
@@ -202,7 +203,7 @@ describe("graceful shutdown", () => {
     const name = uniqueName("slow-tenant");
     await createFlow(createSeedClient({ apiUrl: A_URL }), { name });
     const proxy = await startRecordingProxy(A_URL, 2_000);
-    const server = await HttpProcess.start(
+    const server = await startHttpProcess(
       [],
       isolatedEnv({ PREFECT_MCP_ALLOWED_API_URLS: proxy.apiUrl }),
     );

@@ -8,7 +8,12 @@ import {
   uniqueName,
 } from "@prefect-mcp/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { HttpProcess, isolatedEnv, startRecordingProxy } from "./http-process.js";
+import {
+  type HttpServerProcess,
+  isolatedEnv,
+  startHttpProcess,
+  startRecordingProxy,
+} from "./http-process.js";
 
 const A_URL = inject("prefectApiUrl");
 const B_AUTH = "tenant-b:s3cret-b-password";
@@ -35,9 +40,9 @@ const tenantA = () => ({ "X-Prefect-Api-Url": A_URL });
 const tenantB = () => ({ "X-Prefect-Api-Url": B.apiUrl, "X-Prefect-Api-Auth-String": B_AUTH });
 
 describe("two tenants on one server", () => {
-  let server: HttpProcess;
+  let server: HttpServerProcess;
   beforeAll(async () => {
-    server = await HttpProcess.start(
+    server = await startHttpProcess(
       [],
       isolatedEnv({ PREFECT_MCP_ALLOWED_API_URLS: `${A_URL},${B.apiUrl}` }),
     );
@@ -150,7 +155,7 @@ describe("the operator's credentials", () => {
     // The proxy forwards to B and records what arrives; it is allow-listed, so only the
     // credential rule stands between it and the operator's auth string.
     const proxy = await startRecordingProxy(B.apiUrl);
-    const server = await HttpProcess.start(
+    const server = await startHttpProcess(
       [],
       isolatedEnv({
         PREFECT_API_URL: B.apiUrl,

@@ -26,6 +26,7 @@ export {
 export { ensurePrefectEnv, type PrefectEnv } from "./python-env.js";
 export { type ProcessExit, type RunProcessOptions, runProcess } from "./run-process.js";
 export * from "./seed/index.js";
+export { type Exit, ServerProcess } from "./server-process.js";
 export { type ToolCallResult, toolCaller } from "./tool-calls.js";
 
 declare module "vitest" {
