@@ -14,6 +14,14 @@ export type {
   RateLimitUsageQuery,
 } from "./cloud.js";
 export {
+  cloudWorkspaceSettings,
+  type FetchGrantedWorkspacesOptions,
+  fetchGrantedWorkspaces,
+  GRANT_WORKSPACES_PATH,
+  type GrantedCloudWorkspace,
+  grantedWorkspaceSchema,
+} from "./cloud-oauth.js";
+export {
   NotAllowedError,
   PrefectApiError,
   type PrefectApiErrorReason,

@@ -14,7 +14,8 @@ export interface ResolvePrefectSettingsOptions {
   overrides?: PrefectSettingsOverrides;
 }
 
-export type PrefectSettingSource = "override" | "env" | "profile";
+/** `oauth`: the caller's OAuth access token, sent as the bearer credential (Cloud OAuth server). */
+export type PrefectSettingSource = "override" | "env" | "profile" | "oauth";
 
 /** A Prefect Cloud workspace, recognised from its API URL. */
 export interface CloudWorkspace {

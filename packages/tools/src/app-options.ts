@@ -17,12 +17,21 @@ export const APP_OPTIONS = {
   "no-docs": { type: "boolean" },
 } as const;
 
+/** The tool-selection subset, for an app that does not choose its Prefect from flags (Cloud OAuth). */
+export const TOOL_OPTIONS = {
+  enable: APP_OPTIONS.enable,
+  disable: APP_OPTIONS.disable,
+  "no-docs": APP_OPTIONS["no-docs"],
+} as const;
+
 /** The shared options' lines of `--help`, aligned with the apps' own option lines. */
-export const APP_OPTIONS_USAGE = `  --profile NAME        use this Prefect profile (as PREFECT_PROFILE=NAME)
-  --api-url URL         the Prefect API URL, e.g. http://127.0.0.1:4200/api (beats env and profile)
-  --enable TOOL,...     serve only these tools
+export const TOOL_OPTIONS_USAGE = `  --enable TOOL,...     serve only these tools
   --disable TOOL,...    serve every tool but these
   --no-docs             do not proxy Prefect's documentation MCP server (docs_* tools)`;
+
+export const APP_OPTIONS_USAGE = `  --profile NAME        use this Prefect profile (as PREFECT_PROFILE=NAME)
+  --api-url URL         the Prefect API URL, e.g. http://127.0.0.1:4200/api (beats env and profile)
+${TOOL_OPTIONS_USAGE}`;
 
 /** What the shared options ask for. */
 export interface AppOptions {

@@ -1,4 +1,4 @@
-import type { PrefectClient, PrefectSettings } from "@prefect-mcp/client";
+import type { GrantedCloudWorkspace, PrefectClient, PrefectSettings } from "@prefect-mcp/client";
 import type { z } from "zod";
 
 /** What a handler may use besides its input. Built fresh for every call. */
@@ -15,7 +15,12 @@ export interface ToolContext {
   log(level: "debug" | "info" | "warning" | "error", message: string): Promise<void>;
   /** The current time; tests may pin it. */
   now(): Date;
+  /** The Prefect Cloud workspaces the caller's OAuth grant allows (Cloud OAuth servers only). */
+  grantedWorkspaces?(): Promise<GrantedWorkspace[]>;
 }
+
+/** One workspace a Prefect Cloud OAuth grant allows, as Cloud's grant endpoint lists it. */
+export type GrantedWorkspace = GrantedCloudWorkspace;
 
 export interface ToolAnnotations {
   readOnlyHint: true;
@@ -37,6 +42,11 @@ export interface Tool<
   annotations: ToolAnnotations;
   /** Only offered when connected to Prefect Cloud. */
   cloudOnly?: boolean;
+  /**
+   * False for a tool that answers without reading Prefect (a schema, the caller's OAuth grant): it
+   * needs no settings, so it works before Prefect is configured and takes no workspace.
+   */
+  readsPrefect?: false;
   handler(input: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
   /** A compact text form of the result; defaults to compact JSON. */
   render?(output: z.output<Output>): string;

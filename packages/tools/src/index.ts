@@ -10,11 +10,14 @@ export {
   parseToolList,
   runApp,
   selectByName,
+  TOOL_OPTIONS,
+  TOOL_OPTIONS_USAGE,
   UsageError,
 } from "./app-options.js";
 export {
   type AnyTool,
   defineTool,
+  type GrantedWorkspace,
   READ_ONLY,
   type Tool,
   type ToolAnnotations,
@@ -31,3 +34,9 @@ export {
   type SettingsRequest,
 } from "./server.js";
 export { allTools, allTools as prefectTools } from "./tools/index.js";
+export {
+  chooseWorkspace,
+  listAuthorizedWorkspaces,
+  type WorkspaceGrant,
+  withWorkspaceArgument,
+} from "./workspace-grant.js";

@@ -14,6 +14,7 @@ export interface RunToolOptions {
   progress?: ToolContext["progress"];
   log?: ToolContext["log"];
   now?: () => Date;
+  grantedWorkspaces?: ToolContext["grantedWorkspaces"];
 }
 
 /**
@@ -27,20 +28,47 @@ export async function runTool(
   options: RunToolOptions,
 ): Promise<Record<string, unknown>> {
   const input = tool.inputSchema.strict().parse(args) as Record<string, unknown>;
-  const settings =
-    typeof options.settings === "function" ? await options.settings() : options.settings;
-  const context: ToolContext = {
-    client: createPrefectClient(settings, options.clientOptions),
-    settings,
-    signal: options.signal ?? new AbortController().signal,
-    now: options.now ?? (() => new Date()),
-    progress: options.progress ?? (async () => {}),
-    log: options.log ?? (async () => {}),
-  };
+  const connection =
+    tool.readsPrefect === false
+      ? withoutPrefect(tool.name)
+      : await connect(options.settings, options.clientOptions);
+  const context: ToolContext = Object.defineProperties(
+    {
+      signal: options.signal ?? new AbortController().signal,
+      now: options.now ?? (() => new Date()),
+      progress: options.progress ?? (async () => {}),
+      log: options.log ?? (async () => {}),
+      ...(options.grantedWorkspaces ? { grantedWorkspaces: options.grantedWorkspaces } : {}),
+    },
+    Object.getOwnPropertyDescriptors(connection),
+  ) as ToolContext;
   const output = tool.outputSchema.parse(await tool.handler(input, context)) as Record<
     string,
     unknown
   >;
   if (typeof input.jmespath !== "string") return output;
   return { jmespath: input.jmespath, result: applyJmespath(input.jmespath, output) ?? null };
+}
+
+async function connect(
+  settings: RunToolOptions["settings"],
+  clientOptions: PrefectClientOptions | undefined,
+): Promise<Pick<ToolContext, "client" | "settings">> {
+  const resolved = typeof settings === "function" ? await settings() : settings;
+  return { client: createPrefectClient(resolved, clientOptions), settings: resolved };
+}
+
+/** A tool marked `readsPrefect: false` gets no connection; touching one is a bug in that tool. */
+function withoutPrefect(name: string): Pick<ToolContext, "client" | "settings"> {
+  const refuse = (): never => {
+    throw new Error(`${name} is marked readsPrefect: false but used the Prefect connection`);
+  };
+  return {
+    get client() {
+      return refuse();
+    },
+    get settings() {
+      return refuse();
+    },
+  };
 }

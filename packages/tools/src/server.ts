@@ -18,10 +18,17 @@ import { registerPrompts } from "./prompts.js";
 import { runTool } from "./run-tool.js";
 import { errorResult, successResult } from "./tool-results.js";
 import { allTools } from "./tools/index.js";
+import {
+  chooseWorkspace,
+  listAuthorizedWorkspaces,
+  type WorkspaceGrant,
+  withWorkspaceArgument,
+} from "./workspace-grant.js";
 
-/** What a per-request settings resolver sees: the HTTP request's headers, when there is one. */
+/** What a per-call settings resolver sees: the HTTP request's headers, and the tool's arguments. */
 export interface SettingsRequest {
   headers: Record<string, string | string[] | undefined>;
+  arguments: Record<string, unknown>;
 }
 
 export interface CreatePrefectMcpServerOptions {
@@ -33,6 +40,11 @@ export interface CreatePrefectMcpServerOptions {
   settings?:
     | PrefectSettings
     | ((request: SettingsRequest) => PrefectSettings | Promise<PrefectSettings>);
+  /**
+   * Prefect Cloud OAuth: the caller's consented workspaces. Replaces `settings`; every tool that
+   * reads Prefect takes `workspace_id`, and `list_authorized_workspaces` is added.
+   */
+  workspaceGrant?: WorkspaceGrant;
   /** The tool catalogue to serve (default: every tool). */
   tools?: readonly AnyTool[];
   /** Serve only these tools (names). */
@@ -64,13 +76,19 @@ export const DEFAULT_DOCS_MCP_URL = "https://prefect-docs.fastmcp.app/mcp";
 export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = {}): McpServer {
   const log =
     options.log ?? ((message: string) => process.stderr.write(`[prefect-mcp] ${message}\n`));
-  const tools = selectTools(options.tools ?? allTools, options.enable, options.disable);
+  const grant = options.workspaceGrant;
+  const catalogue = options.tools ?? allTools;
+  const tools = selectTools(
+    grant ? [...catalogue.map(withWorkspaceArgument), listAuthorizedWorkspaces] : catalogue,
+    options.enable,
+    options.disable,
+  );
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const server = new McpServer(
     { name: options.name ?? "prefect-mcp", version: options.version ?? "0.0.0" },
     { capabilities: { tools: { listChanged: true }, logging: {} } },
   );
-  const resolveSettings = settingsResolver(options.settings);
+  const resolveSettings = grant ? grantSettings(grant) : settingsResolver(options.settings);
 
   const sharedDocs = isDocsProxy(options.docs) ? options.docs : undefined;
   let docs: DocsProxy | undefined = sharedDocs;
@@ -105,9 +123,13 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
       try {
         const output = await runTool(tool, args, {
           settings: async () => {
-            settings = await resolveSettings({ headers: extra.requestInfo?.headers ?? {} });
+            settings = await resolveSettings({
+              headers: extra.requestInfo?.headers ?? {},
+              arguments: args,
+            });
             return settings;
           },
+          ...(grant ? { grantedWorkspaces: () => grant.workspaces() } : {}),
           clientOptions: options.clientOptions,
           signal: extra.signal,
           now: options.now,
@@ -175,4 +197,11 @@ function settingsResolver(
     fromEnvironment ??= resolvePrefectSettings();
     return fromEnvironment;
   };
+}
+
+function grantSettings(
+  grant: WorkspaceGrant,
+): (request: SettingsRequest) => Promise<PrefectSettings> {
+  return async ({ arguments: args }) =>
+    grant.settingsFor(chooseWorkspace(await grant.workspaces(), args.workspace_id));
 }

@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
+import { resolvePrefectSettings } from "@prefect-mcp/client";
+import { type CloudSimulator, startCloudSimulator } from "@prefect-mcp/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { throttlingPeriods } from "../src/tools/review-rate-limits.js";
-import { connectTools } from "./mcp-harness.js";
+import { apiUrl, connectTools } from "./mcp-harness.js";
 
 const minute = (index: number) => new Date(Date.UTC(2025, 9, 1, 12, index)).toISOString();
 
@@ -33,6 +36,140 @@ describe("review_rate_limits", () => {
       });
       expect(result.isError).toBe(true);
       expect(result.text).toMatch(/since \(2025-10-02T00:00:00.000Z\) must be before until/);
+    });
+  });
+
+  describe("on a Prefect Cloud workspace", () => {
+    const throttledAccount = { id: randomUUID(), handle: "busy", name: "Busy" };
+    const calmAccount = { id: randomUUID(), handle: "calm", name: "Calm" };
+    const busy = randomUUID();
+    const calm = randomUUID();
+    const apiKey = "pnu_ratelimitsimulatorkey0123456789abcd";
+    // The tool's default window is the 3 days ending 1 minute before now.
+    const now = new Date("2025-10-04T12:00:30Z");
+    const at = (time: string) => new Date(time).toISOString();
+    let sim: CloudSimulator;
+    beforeAll(async () => {
+      sim = await startCloudSimulator({
+        accounts: [throttledAccount, calmAccount],
+        workspaces: [
+          {
+            accountId: throttledAccount.id,
+            id: busy,
+            handle: "busy",
+            name: "Busy",
+            prefectApiUrl: apiUrl,
+          },
+          {
+            accountId: calmAccount.id,
+            id: calm,
+            handle: "calm",
+            name: "Calm",
+            prefectApiUrl: apiUrl,
+          },
+        ],
+        apiKeys: [{ key: apiKey, workspaceIds: [busy, calm] }],
+        signing: { kind: "shared-key", key: "rate-limit-test-signing-key-32-bytes" },
+        rateLimits: {
+          [throttledAccount.id]: {
+            baseline: { runs: 40, "writing-logs": 15, flows: 3 },
+            throttled: [
+              // 08:00–08:02 on the 2nd: runs denied every minute, writing-logs in the middle one.
+              { minute: "2025-10-02T08:00:00Z", key: "runs", requested: 120, granted: 100 },
+              { minute: "2025-10-02T08:01:10Z", key: "runs", requested: 150, granted: 100 },
+              { minute: "2025-10-02T08:01:00Z", key: "writing-logs", requested: 90, granted: 60 },
+              { minute: "2025-10-02T08:02:00Z", key: "runs", requested: 105, granted: 100 },
+              // 17:30–17:31 on the 3rd: writing-logs only.
+              { minute: "2025-10-03T17:30:00Z", key: "writing-logs", requested: 70, granted: 60 },
+              { minute: "2025-10-03T17:31:00Z", key: "writing-logs", requested: 64, granted: 60 },
+            ],
+          },
+          [calmAccount.id]: { baseline: { runs: 40, "writing-logs": 15 } },
+        },
+      });
+    });
+    afterAll(() => sim?.close());
+
+    const connect = (workspaceId: string) =>
+      connectTools({
+        settings: resolvePrefectSettings({
+          env: {},
+          overrides: { apiUrl: sim.workspaceApiUrl(workspaceId), apiKey },
+        }),
+        now: () => now,
+      });
+
+    it("groups throttled minutes into periods with each key's denied calls", async () => {
+      const tools = await connect(busy);
+      const result = await tools.call("review_rate_limits");
+      await tools.close();
+      expect(result.isError).toBeFalsy();
+      expect(result.data).toMatchObject({
+        cloud: true,
+        account_id: throttledAccount.id,
+        since: at("2025-10-01T11:59:30Z"),
+        until: at("2025-10-04T11:59:30Z"),
+      });
+      expect(result.data.throttling_periods).toEqual([
+        {
+          start: at("2025-10-02T08:00:00Z"),
+          end: at("2025-10-02T08:02:00Z"),
+          duration_minutes: 3,
+          keys_affected: [
+            { key: "runs", total_denied: 75, peak_denied_per_minute: 50 },
+            { key: "writing-logs", total_denied: 30, peak_denied_per_minute: 30 },
+          ],
+        },
+        {
+          start: at("2025-10-03T17:30:00Z"),
+          end: at("2025-10-03T17:31:00Z"),
+          duration_minutes: 2,
+          keys_affected: [{ key: "writing-logs", total_denied: 14, peak_denied_per_minute: 10 }],
+        },
+      ]);
+      expect(result.data.summary).toEqual({
+        total_minutes_throttled: 5,
+        total_throttling_periods: 2,
+        affected_keys: ["runs", "writing-logs"],
+        first_throttled_at: at("2025-10-02T08:00:00Z"),
+        last_throttled_at: at("2025-10-03T17:31:00Z"),
+      });
+      expect(result.data.message).toBeUndefined();
+    });
+
+    it("asks for the window it was given", async () => {
+      const tools = await connect(busy);
+      const result = await tools.call("review_rate_limits", {
+        since: "2025-10-03T17:00:00Z",
+        until: "2025-10-03T18:00:00Z",
+      });
+      await tools.close();
+      expect(result.data).toMatchObject({
+        since: at("2025-10-03T17:00:00Z"),
+        until: at("2025-10-03T18:00:00Z"),
+      });
+      expect(result.data.summary).toMatchObject({
+        total_throttling_periods: 1,
+        affected_keys: ["writing-logs"],
+      });
+    });
+
+    it("says plainly that nothing was throttled when every request was granted", async () => {
+      const tools = await connect(calm);
+      const result = await tools.call("review_rate_limits");
+      await tools.close();
+      expect(result.isError).toBeFalsy();
+      expect(result.data).toMatchObject({
+        cloud: true,
+        account_id: calmAccount.id,
+        since: at("2025-10-01T11:59:30Z"),
+        until: at("2025-10-04T11:59:30Z"),
+      });
+      expect(result.data.message).toMatch(
+        /^No throttling between 2025-10-01T11:59:30\.000Z and 2025-10-04T11:59:30\.000Z: every request was granted\./,
+      );
+      expect(result.text).toContain("No throttling");
+      expect(result.data.summary.total_throttling_periods).toBe(0);
     });
   });
 

@@ -7,7 +7,7 @@ import { partReader } from "../tool-support.js";
 export const getIdentity = defineTool({
   name: "get_identity",
   title: "Identity",
-  description: `Which Prefect this server talks to: API URL, oss or cloud, server version, the kind of credential (never its value), and on Cloud the user, account (plan) and workspace.
+  description: `Which Prefect this server talks to: API URL, oss or cloud, server version, the kind of credential (never its value), and on Cloud the user, account (plan, limits, features) and workspace.
 
 Use it first when unsure which instance answers, or after an auth error. On Cloud, a part that cannot be read becomes a note.
 Example: get_identity()
@@ -50,13 +50,22 @@ async function cloudParts(client: PrefectClient) {
   const name = [user?.first_name, user?.last_name].filter(Boolean).join(" ");
   return compact({
     user: user && texts({ id: user.id, handle: user.handle, email: user.email, name }),
-    account: texts({
-      id: workspaceIds?.accountId,
-      name: account?.name,
-      handle: account?.handle,
-      plan_type: account?.plan_type,
-      plan_tier: account?.plan_tier,
-    }),
+    account: {
+      ...texts({
+        id: workspaceIds?.accountId,
+        name: account?.name,
+        handle: account?.handle,
+        plan_type: account?.plan_type,
+        plan_tier: account?.plan_tier,
+      }),
+      // The plan's limits explain "why can't I add another work pool / automation?".
+      limits: account && {
+        automations: account.automations_limit,
+        work_pools: account.work_pool_limit,
+        run_retention_days: account.run_retention_days,
+      },
+      features: account?.features,
+    },
     workspace: texts({
       id: workspaceIds?.workspaceId,
       name: workspace?.name,
@@ -74,9 +83,9 @@ function texts(fields: Record<string, string | null | undefined>): Record<string
   );
 }
 
-function authKind(settings: PrefectSettings) {
+function authKind(settings: PrefectSettings): string {
   if (settings.authString) return "auth string" as const;
-  if (settings.apiKey) return "api key" as const;
+  if (settings.apiKey) return settings.sources.apiKey === "oauth" ? "oauth token" : "api key";
   return "none" as const;
 }
 

@@ -25,6 +25,7 @@ Next: get_automations.`,
     schema: z.record(z.string(), z.unknown()),
   }),
   annotations: { ...READ_ONLY, openWorldHint: false },
+  readsPrefect: false,
   async handler({ object_type }) {
     let schema = cache.get(object_type);
     if (!schema) {

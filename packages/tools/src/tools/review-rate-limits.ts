@@ -71,6 +71,11 @@ Next: read_events.`,
       account_id: usage.account,
       since: usage.since,
       until: usage.until,
+      // Said in words: an empty list of periods reads as "nothing found", not "all granted".
+      message:
+        periods.length === 0
+          ? `No throttling between ${usage.since} and ${usage.until}: every request was granted.`
+          : undefined,
       summary,
       throttling_periods: periods.slice(-PERIODS_SHOWN),
       more_periods: periods.length > PERIODS_SHOWN ? periods.length - PERIODS_SHOWN : undefined,
