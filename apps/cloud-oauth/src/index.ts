@@ -1,0 +1,17 @@
+export {
+  type CloudOAuthSettings,
+  CloudSettingsError,
+  ENVIRONMENTS,
+  parseCloudSettings,
+  REQUIRED_SCOPE,
+  SHARED_KEY_ISSUER,
+  type TokenVerification,
+} from "./cloud-settings.js";
+export { createGrantLookup, type GrantLookup, type GrantLookupOptions } from "./grant-cache.js";
+export { METADATA_PATH, protectedResourceMetadata } from "./protected-resource.js";
+export {
+  type CloudOAuthServerHandle,
+  type ServeCloudOAuthOptions,
+  serveCloudOAuth,
+} from "./serve.js";
+export { createTokenVerifier, TokenRefusal, type VerifyToken } from "./token-verifier.js";
