@@ -5,13 +5,14 @@ import {
   type GrantedCloudWorkspace,
   PrefectApiError,
 } from "@prefect-mcp/client";
-import { hostMcpOverHttp, type LogEntry, sendJson, stderrJsonLog } from "@prefect-mcp/http";
 import {
-  createPrefectMcpServer,
-  DEFAULT_DOCS_MCP_URL,
-  type DocsProxy,
-  startDocsProxy,
-} from "@prefect-mcp/tools";
+  hostMcpOverHttp,
+  type LogEntry,
+  sendJson,
+  sharedDocsProxy,
+  stderrJsonLog,
+} from "@prefect-mcp/http";
+import { createPrefectMcpServer } from "@prefect-mcp/tools";
 import { type CloudOAuthSettings, parseCloudSettings } from "./cloud-settings.js";
 import { createGrantLookup } from "./grant-cache.js";
 import {
@@ -77,15 +78,7 @@ export async function serveCloudOAuth(
     authBaseUrl: settings.authBaseUrl,
     ...(options.grantCacheTtlMs !== undefined ? { ttlMs: options.grantCacheTtlMs } : {}),
   });
-  const docs: DocsProxy | false =
-    options.docs === false
-      ? false
-      : startDocsProxy({
-          url: env.PREFECT_DOCS_MCP_URL ?? DEFAULT_DOCS_MCP_URL,
-          timeoutMs: 5_000,
-          log: warn,
-          onReady: () => {},
-        });
+  const docs = sharedDocsProxy(options.docs, env, warn);
 
   // Known once the port is bound (the public URL defaults to the bound one); requests only
   // arrive after that.

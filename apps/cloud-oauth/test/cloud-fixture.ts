@@ -1,6 +1,4 @@
 import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -9,6 +7,7 @@ import {
   type CloudSimulatorOptions,
   createFlow,
   createSeedClient,
+  isolatedEnv,
   type PrefectServer,
   ServerProcess,
   startCloudSimulator,
@@ -16,6 +15,8 @@ import {
   toolCaller,
   uniqueName,
 } from "@prefect-mcp/testing";
+
+export { isolatedEnv };
 
 /** The built bins, run with plain node as `npx` would. */
 export const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -33,16 +34,6 @@ for (const bin of [BIN, TOKEN_BIN]) {
 /** A shared key as Prefect Cloud would configure it (HMAC keys need ≥ 32 characters). */
 export const SHARED_KEY = "test-only-shared-key-0123456789abcdef";
 export const SCOPE = "prefect-cloud:workspaces";
-
-/** An environment with nothing of the developer's Prefect, plus what the test adds. */
-export function isolatedEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: tmpdir(),
-    PREFECT_PROFILES_PATH: path.join(tmpdir(), "prefect-mcp-no-such-dir", "profiles.toml"),
-    ...extra,
-  };
-}
 
 export interface Workspace {
   id: string;

@@ -29,3 +29,4 @@ export {
   type ServeHttpOptions,
   serveHttp,
 } from "./serve.js";
+export { sharedDocsProxy } from "./shared-docs-proxy.js";

@@ -1,12 +1,7 @@
 import { createPrefectClient, type PrefectSettings } from "@prefect-mcp/client";
-import {
-  createPrefectMcpServer,
-  DEFAULT_DOCS_MCP_URL,
-  type DocsProxy,
-  displayApiUrl,
-  startDocsProxy,
-} from "@prefect-mcp/tools";
+import { createPrefectMcpServer, displayApiUrl } from "@prefect-mcp/tools";
 import { allowedApiUrls, type LookupAll } from "./api-url-policy.js";
+import { sharedDocsProxy } from "./shared-docs-proxy.js";
 
 export { DEFAULT_MAX_BODY_BYTES } from "./mcp-http-host.js";
 
@@ -58,16 +53,7 @@ export async function serveHttp(options: ServeHttpOptions = {}): Promise<HttpSer
   const operator = operatorSettings({ env, apiUrl: options.apiUrl });
   const allowed = allowedApiUrls(env.PREFECT_MCP_ALLOWED_API_URLS, operator?.apiUrl);
 
-  // One docs proxy for the process; each request's server borrows it.
-  const docs: DocsProxy | false =
-    options.docs === false
-      ? false
-      : startDocsProxy({
-          url: env.PREFECT_DOCS_MCP_URL ?? DEFAULT_DOCS_MCP_URL,
-          timeoutMs: 5_000,
-          log: warn,
-          onReady: () => {},
-        });
+  const docs = sharedDocsProxy(options.docs, env, warn);
 
   const host = await hostMcpOverHttp({
     host: options.host,

@@ -1,12 +1,18 @@
 import { existsSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type ProcessExit, runProcess, ServerProcess, toolCaller } from "@prefect-mcp/testing";
+import {
+  isolatedEnv,
+  type ProcessExit,
+  runProcess,
+  ServerProcess,
+  toolCaller,
+} from "@prefect-mcp/testing";
+
+export { isolatedEnv };
 
 /** The built bin, run with plain node as `npx @prefect-mcp/http` would. */
 export const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -15,16 +21,6 @@ if (!existsSync(BIN)) {
   throw new Error(
     `${BIN} is missing: these tests run the built bin. Run \`pnpm --filter @prefect-mcp/http... build\` (or \`pnpm test\`, which builds first).`,
   );
-}
-
-/** An environment with nothing of the developer's Prefect, plus what the test adds. */
-export function isolatedEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: tmpdir(),
-    PREFECT_PROFILES_PATH: path.join(tmpdir(), "prefect-mcp-no-such-dir", "profiles.toml"),
-    ...extra,
-  };
 }
 
 /** `node dist/main.js --port 0 --no-docs <args>`, started and listening. */

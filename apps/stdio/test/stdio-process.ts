@@ -1,11 +1,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { type ProcessExit, runProcess, toolCaller } from "@prefect-mcp/testing";
+import { isolatedEnv, type ProcessExit, runProcess, toolCaller } from "@prefect-mcp/testing";
+
+export { isolatedEnv };
+
 import type { ToolDefinition } from "@prefect-mcp/tools";
 
 /** The built bin, run with plain node as `npx @prefect-mcp/stdio` would. */
@@ -15,19 +16,6 @@ if (!existsSync(BIN)) {
   throw new Error(
     `${BIN} is missing: these tests run the built bin. Run \`pnpm --filter @prefect-mcp/stdio build\` (or \`pnpm test\`, which builds first).`,
   );
-}
-
-/**
- * An environment with nothing of the developer's Prefect: no PREFECT_* variables and a profiles
- * file that does not exist, plus whatever the test adds.
- */
-export function isolatedEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: tmpdir(),
-    PREFECT_PROFILES_PATH: path.join(tmpdir(), "prefect-mcp-no-such-dir", "profiles.toml"),
-    ...extra,
-  };
 }
 
 /** A real MCP client talking to `node dist/main.js <args>` over stdio. */

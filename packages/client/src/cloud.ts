@@ -53,6 +53,25 @@ export const cloudWorkspaceDetailsSchema = z
   })
   .loose();
 
+/** The operation groups Prefect Cloud rate-limits (and reports usage for) together; not API keys. */
+export const RATE_LIMIT_KEYS: readonly string[] = [
+  "runs",
+  "deployments",
+  "flows",
+  "work_pools",
+  "work_queues",
+  "concurrency_limits",
+  "variables",
+  "artifacts",
+  "block_types",
+  "block_documents",
+  "block_schemas",
+  "reading-events",
+  "writing-events",
+  "reading-logs",
+  "writing-logs",
+];
+
 const countSeries = z.array(z.number());
 export const rateLimitUsageSchema = z.object({
   account: id,
@@ -73,7 +92,7 @@ export interface RateLimitUsageQuery {
   since?: Date | string;
   until?: Date | string;
   /** Limit keys such as `runs`, `deployments`, `reading-logs`; all when omitted. */
-  keys?: string[];
+  keys?: readonly string[];
   /** Defaults to the configured workspace's account. */
   accountId?: string;
 }
@@ -138,7 +157,7 @@ export function createCloudApi(
       const params: Record<string, string | string[]> = {};
       if (query.since) params.since = isoTime("since", query.since);
       if (query.until) params.until = isoTime("until", query.until);
-      if (query.keys?.length) params.keys = query.keys;
+      if (query.keys?.length) params.keys = [...query.keys];
       const account = segment(query.accountId ?? workspace?.accountId ?? "");
       return read(rateLimitUsageSchema, `/accounts/${account}/rate-limits/usage`, {
         params: { query: params },

@@ -13,6 +13,7 @@ export type {
   RateLimitUsage,
   RateLimitUsageQuery,
 } from "./cloud.js";
+export { RATE_LIMIT_KEYS } from "./cloud.js";
 export {
   cloudWorkspaceSettings,
   type FetchGrantedWorkspacesOptions,

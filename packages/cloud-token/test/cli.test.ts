@@ -1,8 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { type CloudSimulator, type ProcessExit, runProcess } from "@prefect-mcp/testing";
+import {
+  type CloudSimulator,
+  isolatedEnv,
+  type ProcessExit,
+  runProcess,
+} from "@prefect-mcp/testing";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_SECRET, closedPortUrl, startSimulator } from "./cloud-simulator.js";
@@ -16,31 +19,17 @@ if (!existsSync(BIN)) {
   );
 }
 
-/** Only these variables (plus PATH and HOME): nothing of the developer's own setup leaks in. */
-function isolatedEnv(env: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", HOME: tmpdir(), ...env };
-}
-
-/** Runs the bin with no stdin. */
-function runCli(args: string[], env: Record<string, string> = {}): Promise<ProcessExit> {
-  return runProcess(process.execPath, [BIN, ...args], { env: isolatedEnv(env), timeoutMs: 30_000 });
-}
-
-/** Runs the bin with `input` on its stdin. */
-function runCliWithStdin(args: string[], env: Record<string, string>, input: string) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: isolatedEnv(env) });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    stdout += chunk;
+/** Runs the bin with no stdin, or with `input` on it. */
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<ProcessExit> {
+  return runProcess(process.execPath, [BIN, ...args], {
+    env: isolatedEnv(env),
+    timeoutMs: 30_000,
+    ...(input === undefined ? {} : { input }),
   });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-  });
-  child.stdin.end(input);
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
 }
 
 let simulator: CloudSimulator;
@@ -105,11 +94,7 @@ describe("prefect-mcp-cloud-token", () => {
 
   it("reads the secret from stdin with --client-secret-stdin", async () => {
     const { PREFECT_MCP_CLOUD_CLIENT_SECRET: _, ...withoutSecret } = credentials;
-    const result = await runCliWithStdin(
-      ["--client-secret-stdin"],
-      withoutSecret,
-      `${CLIENT_SECRET}\n`,
-    );
+    const result = await runCli(["--client-secret-stdin"], withoutSecret, `${CLIENT_SECRET}\n`);
 
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(decodeJwt(result.stdout.trim()).scope).toBe("prefect-cloud:workspaces");

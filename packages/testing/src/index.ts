@@ -1,3 +1,4 @@
+export { isolatedEnv } from "./child-env.js";
 export {
   type CloudSimulator,
   type CloudSimulatorOptions,

@@ -5,6 +5,8 @@ export interface RunProcessOptions {
   cwd?: string;
   /** Killed with SIGKILL after this long (default 120 s); the output then says so. */
   timeoutMs?: number;
+  /** Written to stdin, which is then closed (default: closed empty). */
+  input?: string;
 }
 
 export interface ProcessExit {
@@ -14,7 +16,7 @@ export interface ProcessExit {
   stderr: string;
 }
 
-/** Runs a command with no stdin to completion and collects what it printed. */
+/** Runs a command to completion (no stdin unless `input` is given) and collects what it printed. */
 export function runProcess(
   command: string,
   args: readonly string[],
@@ -25,8 +27,10 @@ export function runProcess(
     const child = spawn(command, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: "pipe",
     });
+    // Without input, stdin is closed at once: a bin waiting on it sees end of file, not a hang.
+    child.stdin.end(options.input);
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => {

@@ -6,6 +6,7 @@ import {
   registerClient,
   startAuthorization,
 } from "@modelcontextprotocol/sdk/client/auth.js";
+import { RATE_LIMIT_KEYS } from "@prefect-mcp/client";
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -645,23 +646,7 @@ describe("rate-limit usage", () => {
     );
     expect(status).toBe(200);
     expect(body).toMatchObject({ account: ACME.id, minutes: minutes("13:00", "13:01", "13:02") });
-    expect(Object.keys(body.keys)).toEqual([
-      "runs",
-      "deployments",
-      "flows",
-      "work_pools",
-      "work_queues",
-      "concurrency_limits",
-      "variables",
-      "artifacts",
-      "block_types",
-      "block_documents",
-      "block_schemas",
-      "reading-events",
-      "writing-events",
-      "reading-logs",
-      "writing-logs",
-    ]);
+    expect(Object.keys(body.keys)).toEqual(RATE_LIMIT_KEYS);
     expect(body.keys.runs).toEqual({ requested: [10, 10, 10], granted: [10, 10, 10] });
     expect(body.keys.variables).toEqual({ requested: [0, 0, 0], granted: [0, 0, 0] });
   });

@@ -1,23 +1,5 @@
+import { RATE_LIMIT_KEYS } from "@prefect-mcp/client";
 import type { ThrottledMinute } from "./types.js";
-
-/** The rate-limit keys Cloud reports when the request names none. */
-export const RATE_LIMIT_KEYS = [
-  "runs",
-  "deployments",
-  "flows",
-  "work_pools",
-  "work_queues",
-  "concurrency_limits",
-  "variables",
-  "artifacts",
-  "block_types",
-  "block_documents",
-  "block_schemas",
-  "reading-events",
-  "writing-events",
-  "reading-logs",
-  "writing-logs",
-];
 
 const MINUTE_MS = 60_000;
 const MAX_WINDOW_MS = 7 * 24 * 60 * MINUTE_MS;

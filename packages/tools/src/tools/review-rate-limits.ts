@@ -1,28 +1,9 @@
-import type { RateLimitUsage } from "@prefect-mcp/client";
+import { RATE_LIMIT_KEYS, type RateLimitUsage } from "@prefect-mcp/client";
 import { z } from "zod";
 import { compact } from "../compact.js";
 import { defineTool, READ_ONLY } from "../define-tool.js";
 import { InputError } from "../errors.js";
 import { isoTimeParam } from "../params.js";
-
-/** The operation groups Prefect Cloud rate-limits together (not API keys). */
-export const RATE_LIMIT_KEYS = [
-  "runs",
-  "deployments",
-  "flows",
-  "work_pools",
-  "work_queues",
-  "concurrency_limits",
-  "variables",
-  "artifacts",
-  "block_types",
-  "block_documents",
-  "block_schemas",
-  "reading-events",
-  "writing-events",
-  "reading-logs",
-  "writing-logs",
-];
 
 const MINUTE_MS = 60_000;
 const DEFAULT_SPAN_MS = 3 * 24 * 60 * MINUTE_MS;
