@@ -14,4 +14,10 @@ export {
   type ServeCloudOAuthOptions,
   serveCloudOAuth,
 } from "./serve.js";
-export { createTokenVerifier, TokenRefusal, type VerifyToken } from "./token-verifier.js";
+export {
+  createTokenVerifier,
+  isTokenRefusal,
+  refusalStatus,
+  type TokenRefusal,
+  type VerifyToken,
+} from "./token-verifier.js";

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { InvalidTokenError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import {
   cloudWorkspaceSettings,
@@ -21,7 +22,13 @@ import {
   METADATA_PATH,
   protectedResourceMetadata,
 } from "./protected-resource.js";
-import { createTokenVerifier, TokenRefusal, type VerifyToken } from "./token-verifier.js";
+import {
+  createTokenVerifier,
+  isTokenRefusal,
+  refusalStatus,
+  type TokenRefusal,
+  type VerifyToken,
+} from "./token-verifier.js";
 
 export interface ServeCloudOAuthOptions {
   host?: string;
@@ -87,21 +94,33 @@ export async function serveCloudOAuth(
   let verify: VerifyToken;
   let metadata: ReturnType<typeof protectedResourceMetadata>;
 
+  /** Answers a refused request: RFC 6750's status and challenge, the SDK error's JSON body. */
   const refuse = (res: ServerResponse, refusal: TokenRefusal | undefined) => {
-    const description = refusal?.message ?? "This server needs a Prefect Cloud access token.";
-    const status = refusal?.status ?? 401;
-    const code = refusal?.code ?? "invalid_token";
+    if (!refusal) {
+      // No credentials at all: the challenge carries no error code (RFC 6750 §3.1).
+      return sendJson(
+        res,
+        401,
+        {
+          error: "invalid_token",
+          error_description: "This server needs a Prefect Cloud access token.",
+        },
+        { "WWW-Authenticate": bearerChallenge(metadataUrl) },
+      );
+    }
+    const status = refusalStatus(refusal);
+    const body = refusal.toResponseObject();
     sendJson(
       res,
       status,
-      { error: code, error_description: description },
+      body,
       status === 503
         ? { "Retry-After": "5" }
         : {
-            "WWW-Authenticate": bearerChallenge(
-              metadataUrl,
-              refusal ? { code, description } : undefined,
-            ),
+            "WWW-Authenticate": bearerChallenge(metadataUrl, {
+              code: body.error,
+              description: body.error_description ?? "",
+            }),
           },
     );
   };
@@ -116,11 +135,7 @@ export async function serveCloudOAuth(
       refuse(
         res,
         header
-          ? new TokenRefusal(
-              401,
-              "invalid_token",
-              "Send the access token as: Authorization: Bearer <token>.",
-            )
+          ? new InvalidTokenError("Send the access token as: Authorization: Bearer <token>.")
           : undefined,
       );
       return undefined;
@@ -129,7 +144,7 @@ export async function serveCloudOAuth(
     try {
       auth = await verify(match[1]);
     } catch (error) {
-      if (!(error instanceof TokenRefusal)) throw error;
+      if (!isTokenRefusal(error)) throw error;
       refuse(res, error);
       return undefined;
     }
@@ -139,9 +154,7 @@ export async function serveCloudOAuth(
       if (error instanceof PrefectApiError && (error.status === 401 || error.status === 403)) {
         refuse(
           res,
-          new TokenRefusal(
-            401,
-            "invalid_token",
+          new InvalidTokenError(
             "Prefect Cloud no longer accepts this token's grant (revoked or expired); reconnect to authorize again.",
           ),
         );

@@ -1,17 +1,31 @@
+import {
+  InsufficientScopeError,
+  InvalidTokenError,
+  TemporarilyUnavailableError,
+} from "@modelcontextprotocol/sdk/server/auth/errors.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 import { REQUIRED_SCOPE, type TokenVerification } from "./cloud-settings.js";
 
-/** Why a bearer token is refused: 401 invalid_token, 403 insufficient_scope, or 503 (our side). */
-export class TokenRefusal extends Error {
-  override readonly name = "TokenRefusal";
-  constructor(
-    readonly status: 401 | 403 | 503,
-    readonly code: "invalid_token" | "insufficient_scope" | "temporarily_unavailable",
-    message: string,
-  ) {
-    super(message);
-  }
+/**
+ * Why a bearer token is refused, as the SDK's OAuth errors: InvalidTokenError (401),
+ * InsufficientScopeError (403), TemporarilyUnavailableError (503: the keys could not be fetched).
+ */
+export type TokenRefusal = InvalidTokenError | InsufficientScopeError | TemporarilyUnavailableError;
+
+/** The HTTP status RFC 6750 gives each refusal. */
+export function refusalStatus(refusal: TokenRefusal): 401 | 403 | 503 {
+  if (refusal instanceof InsufficientScopeError) return 403;
+  if (refusal instanceof TemporarilyUnavailableError) return 503;
+  return 401;
+}
+
+export function isTokenRefusal(error: unknown): error is TokenRefusal {
+  return (
+    error instanceof InvalidTokenError ||
+    error instanceof InsufficientScopeError ||
+    error instanceof TemporarilyUnavailableError
+  );
 }
 
 /** Accepted clock drift between Prefect Cloud and this server. */
@@ -52,9 +66,7 @@ export function createTokenVerifier(
     }
     const scopes = scopesOf(payload);
     if (!scopes.includes(REQUIRED_SCOPE)) {
-      throw new TokenRefusal(
-        403,
-        "insufficient_scope",
+      throw new InsufficientScopeError(
         `The access token lacks the ${REQUIRED_SCOPE} scope (it has ${scopes.length ? scopes.join(" ") : "none"}); authorize again and consent to workspace access.`,
       );
     }
@@ -83,7 +95,7 @@ function refusalFor(
   verification: TokenVerification,
   audience: string,
 ): TokenRefusal {
-  const invalid = (message: string) => new TokenRefusal(401, "invalid_token", message);
+  const invalid = (message: string) => new InvalidTokenError(message);
   if (error instanceof errors.JWTExpired) {
     const exp = typeof error.payload.exp === "number" ? error.payload.exp : undefined;
     const when = exp ? ` at ${new Date(exp * 1000).toISOString()}` : "";
@@ -124,9 +136,7 @@ function refusalFor(
     );
   }
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return new TokenRefusal(
-      503,
-      "temporarily_unavailable",
+    return new TemporarilyUnavailableError(
       "The authorization server's signing keys could not be fetched; try again shortly.",
     );
   }
@@ -134,9 +144,7 @@ function refusalFor(
     return invalid("The access token is not a valid signed JWT.");
   }
   // A network failure fetching the JWKS surfaces as a plain error.
-  return new TokenRefusal(
-    503,
-    "temporarily_unavailable",
+  return new TemporarilyUnavailableError(
     "The authorization server's signing keys could not be fetched; try again shortly.",
   );
 }
