@@ -1,4 +1,7 @@
 import type { AnyTool } from "../define-tool.js";
+import { diagnoseAutomation } from "./diagnose-automation.js";
+import { diagnoseDeployment } from "./diagnose-deployment.js";
+import { diagnoseFlowRun } from "./diagnose-flow-run.js";
 import { getAutomations } from "./get-automations.js";
 import { getDashboard } from "./get-dashboard.js";
 import { getDeploymentActivity } from "./get-deployment-activity.js";
@@ -28,4 +31,7 @@ export const allTools: readonly AnyTool[] = [
   getAutomations,
   getObjectSchema,
   reviewRateLimits,
+  diagnoseFlowRun,
+  diagnoseDeployment,
+  diagnoseAutomation,
 ];
