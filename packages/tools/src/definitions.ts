@@ -1,6 +1,7 @@
 import type { Tool as McpToolListing } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { AnyTool } from "./define-tool.js";
+import { UUID } from "./params.js";
 import { advertisedOutputSchema } from "./tool-results.js";
 import { allTools } from "./tools/index.js";
 
@@ -59,23 +60,35 @@ function buildListing(tool: AnyTool): McpToolListing {
 
 function jsonSchema(schema: z.ZodObject, io: "input" | "output"): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" });
-  return lean(rest) as Record<string, unknown>;
+  return lean(rest, io) as Record<string, unknown>;
 }
+
+/** The pattern zod gives a UUID argument; `format: "uuid"` says the same in 70 fewer characters. */
+const UUID_PATTERN = UUID.source;
 
 /**
  * Drops what a JSON Schema says without telling a model anything, since every client pays for the
  * tool list in every prompt: the ±2^53 bounds zod gives every integer, `additionalProperties: false`
- * on answers, and the "keys are strings, values anything" of a free-form object.
+ * on answers, the "keys are strings, values anything" of a free-form object, empty `properties`,
+ * and which answer fields are `required` (a model reads answers, it does not build them). A UUID
+ * pattern becomes `format: "uuid"`; the server still checks the full pattern.
  */
-function lean(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(lean);
+function lean(node: unknown, io: "input" | "output"): unknown {
+  if (Array.isArray(node)) return node.map((item) => lean(item, io));
   if (!node || typeof node !== "object") return node;
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (isSafeIntegerBound(key, value)) continue;
     if (key === "additionalProperties" && (value === false || isEmptyObject(value))) continue;
     if (key === "propertyNames" && JSON.stringify(value) === '{"type":"string"}') continue;
-    kept[key] = key === "properties" ? leanEach(value as Record<string, unknown>) : lean(value);
+    if (key === "properties" && isEmptyObject(value)) continue;
+    if (key === "required" && io === "output" && Array.isArray(value)) continue;
+    if (key === "pattern" && value === UUID_PATTERN) {
+      kept.format = "uuid";
+      continue;
+    }
+    kept[key] =
+      key === "properties" ? leanEach(value as Record<string, unknown>, io) : lean(value, io);
   }
   return kept;
 }
@@ -88,9 +101,12 @@ function isSafeIntegerBound(key: string, value: unknown): boolean {
   );
 }
 
-function leanEach(properties: Record<string, unknown>): Record<string, unknown> {
+function leanEach(
+  properties: Record<string, unknown>,
+  io: "input" | "output",
+): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(properties).map(([name, schema]) => [name, lean(schema)]),
+    Object.entries(properties).map(([name, schema]) => [name, lean(schema, io)]),
   );
 }
 

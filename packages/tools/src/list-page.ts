@@ -46,7 +46,7 @@ export async function fetchPage<T>(
 export function listOutput<Key extends string, Item extends z.ZodType>(key: Key, item: Item) {
   return z.object({
     count: z.number().int(),
-    has_more: z.boolean().describe("More match: ask again with offset=next_offset"),
+    has_more: z.boolean(),
     next_offset: z.number().int().optional(),
     ...({ [key]: z.array(item) } as { [K in Key]: z.ZodArray<Item> }),
   });

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 // Shared argument schemas, so every tool describes the same argument the same way.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A Prefect object id: a full UUID. */
 export function uuidParam(what: string) {
@@ -14,12 +14,12 @@ export function uuidParam(what: string) {
     .describe(`UUID of the ${what}`);
 }
 
-/** Prefect's filter JSON for one kind of object, checked against Prefect's schema at call time. */
-export function filterParam(objectKind: string, example: string) {
-  return z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe(`Prefect ${objectKind} filter JSON, e.g. ${example}`);
+/**
+ * Prefect's filter JSON for one kind of object, checked against Prefect's schema at call time. The
+ * tool's description carries the fields, operators and examples, so this stays short.
+ */
+export function filterParam(objectKind: string) {
+  return z.record(z.string(), z.unknown()).optional().describe(`Prefect ${objectKind} filter JSON`);
 }
 
 export function limitParam(defaultLimit: number, max: number) {
@@ -38,13 +38,13 @@ export const offsetParam = z
   .min(0)
   .max(100_000)
   .default(0)
-  .describe("Items to skip: the previous answer's next_offset");
+  .describe("The previous answer's next_offset");
 
 export const jmespathParam = z
   .string()
   .max(1_000)
   .optional()
-  .describe("JMESPath applied to the answer to keep only what you need");
+  .describe("JMESPath: keep only what you need");
 
 const ISO_TIME = z.iso.datetime({ offset: true });
 

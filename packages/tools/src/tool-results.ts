@@ -26,7 +26,7 @@ export function advertisedOutputSchema(tool: AnyTool): z.ZodObject {
   if (!("jmespath" in tool.inputSchema.shape)) return tool.outputSchema;
   return tool.outputSchema.partial().extend({
     jmespath: z.string().optional(),
-    result: z.unknown().optional().describe("What jmespath selected"),
+    result: z.unknown().optional(),
   });
 }
 

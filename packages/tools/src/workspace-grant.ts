@@ -14,14 +14,11 @@ export interface WorkspaceGrant {
   settingsFor(workspace: GrantedWorkspace): PrefectSettings;
 }
 
+// Terse on purpose: every Prefect-reading tool carries it in tools/list; chooseWorkspace explains.
 const workspaceIdParam = z
   .string()
-  .min(1)
-  .max(200)
   .optional()
-  .describe(
-    "Prefect Cloud workspace id (or handle). Optional when you authorized exactly one; list_authorized_workspaces lists them",
-  );
+  .describe("Workspace id or handle (list_authorized_workspaces)");
 
 const scopedTools = new WeakMap<AnyTool, AnyTool>();
 

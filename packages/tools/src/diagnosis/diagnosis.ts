@@ -33,13 +33,12 @@ export interface Diagnosis {
   next_steps: string[];
 }
 
-// Lean on purpose: every tools/list carries it. Evidence is free-form per cause.
+// Lean on purpose: every tools/list carries it (the fields are documented above and in each
+// tool's description). Evidence is free-form per cause.
 export const diagnosisOutputSchema = z.object({
-  subject: z.object({ kind: z.string(), id: z.string() }).loose(),
+  subject: z.object({}).loose(),
   verdict: z.string(),
-  causes: z.array(
-    z.object({ code: z.string(), summary: z.string(), evidence: z.object({}).loose() }),
-  ),
+  causes: z.array(z.object({ code: z.string(), summary: z.string() }).loose()),
   ruled_out: z.array(z.string()),
   next_steps: z.array(z.string()),
 });

@@ -32,15 +32,12 @@ const automation = z
 export const getAutomations = defineTool({
   name: "get_automations",
   title: "Automations",
-  description: `Automations by name, each with a one-line summary (e.g. "Reactive: when ≥1 prefect.flow-run.Failed within 0s for prefect.resource.id=prefect.flow-run.* → cancel-flow-run"), its trigger (posture, expect, after, threshold, within, match as key=value, nested for compound/sequence) and action targets.
+  description: `Automations by name: a one-line summary (e.g. "Reactive: when ≥1 prefect.flow-run.Failed within 0s → cancel-flow-run"), the trigger (posture, expect, after, threshold, within, match, nested triggers) and action targets.
 
-filter is Prefect's AutomationFilter: id, name (any_), tags, created.
-Examples:
-- get_automations()
-- get_automations(filter={"name": {"any_": ["retry-failed"]}})
-Next: read_events.`,
+filter is an AutomationFilter: id, name (any_), tags, created. E.g. get_automations(filter={"name": {"any_": ["retry-failed"]}})
+Next: diagnose_automation for why one did not fire.`,
   inputSchema: z.object({
-    filter: filterParam("automation", '{"name": {"any_": ["retry-failed"]}}'),
+    filter: filterParam("automation"),
     limit: limitParam(50, 200),
     offset: offsetParam,
     jmespath: jmespathParam,

@@ -37,10 +37,8 @@ export const getDashboard = defineTool({
   title: "Dashboard",
   description: `Health of a Prefect instance in one call: flow_runs (counts by state type and name, runs expected in the last window_hours), problem_runs (late now; failed, crashed in the window), work_pools (status, online workers, last heartbeat), concurrency_limits with slots used (global, tag, deployment, work_pool, work_queue).
 
-Use it first for "what's wrong" or late/stuck runs.
-Examples: get_dashboard(), get_dashboard(window_hours=168)
-
-Bounded: 10 runs, ${LIMITS_SHOWN} fullest limits per kind; notes say what was cut. Next: get_work_pools or get_flow_runs.`,
+Use it first for "what's wrong". E.g. get_dashboard(window_hours=168)
+Bounded: 10 runs, ${LIMITS_SHOWN} fullest limits per kind; notes say what was cut. Next: diagnose_flow_run or diagnose_deployment.`,
   inputSchema: z.object({
     window_hours: z
       .number()

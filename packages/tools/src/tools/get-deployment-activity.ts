@@ -39,9 +39,7 @@ type Activity = z.input<typeof activity>;
 export const getDeploymentActivity = defineTool({
   name: "get_deployment_activity",
   title: "Deployment activity",
-  description: `Per deployment, over the last window_days: runs started, by outcome; last run; last completed time; run_by_automations (enabled automations that run it); output_events (its runs' non-prefect.* events). An unreadable field is null, explained in notes.
-
-Use it to find deployments that fail often, stopped, or are unused. Next: get_flow_runs filtered by deployment_id.
+  description: `Per deployment, over the last window_days: runs started, by outcome; last run; last completed time; run_by_automations (enabled automations that run it); output_events (its runs' non-prefect.* events). Unreadable fields are null, explained in notes. Finds deployments that fail often, stopped, or are unused. Next: diagnose_deployment.
 
 filter is a DeploymentFilter (id, name, flow_or_deployment_name, tags, paused). E.g.
 - get_deployment_activity()
@@ -56,7 +54,7 @@ filter is a DeploymentFilter (id, name, flow_or_deployment_name, tags, paused). 
       .describe("Days back from now (1–365)"),
     limit: limitParam(50, 200),
     offset: offsetParam,
-    filter: filterParam("deployment", '{"tags": {"all_": ["prod"]}}'),
+    filter: filterParam("deployment"),
     jmespath: jmespathParam,
   }),
   outputSchema: listOutput("deployments", activity).extend({

@@ -24,13 +24,13 @@ export const getDeployments = defineTool({
   title: "Deployments",
   description: `List deployments by name: flow, schedules, paused, parameter defaults, work pool and queue, concurrency limit and collision strategy, last run's state.
 
-Use it to see how a flow is deployed or why its runs are late (paused, inactive schedule, full limit). Next: get_flow_runs filtered by deployment_id; get_deployment_activity for outcomes over time.
+Next: diagnose_deployment for why its runs are late or failing; get_deployment_activity for outcomes over time.
 
 filter is a DeploymentFilter (id, name, flow_or_deployment_name, tags, paused, work_queue_name); operators any_, like_, all_, eq_, is_null_. E.g.
 - {"id": {"any_": ["<id>"]}}
 - {"paused": {"eq_": true}}`,
   inputSchema: z.object({
-    filter: filterParam("deployment", '{"paused": {"eq_": true}}'),
+    filter: filterParam("deployment"),
     limit: limitParam(50, 200),
     offset: offsetParam,
     jmespath: jmespathParam,

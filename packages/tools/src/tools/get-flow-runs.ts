@@ -31,16 +31,16 @@ const flowRun = z
 export const getFlowRuns = defineTool({
   name: "get_flow_runs",
   title: "Flow runs",
-  description: `List flow runs: flow and deployment names, state and message, lateness, retries, work pool and queue. Sorted by start time (scheduled time if not started), newest first, so Late runs sit among those that ran; future Scheduled runs come first.
+  description: `List flow runs: flow and deployment names, state and message, lateness, retries, work pool and queue; newest start (or scheduled) time first, future Scheduled runs on top.
 
-Next: get_flow_run_logs for why a run failed, get_task_runs for its tasks.
+Next: diagnose_flow_run for why one failed or is late.
 
 filter is a FlowRunFilter (id, name, state {type, name}, tags, deployment_id, work_queue_name, start_time, expected_start_time); operators any_, not_any_, like_, all_, is_null_, before_, after_. E.g.
 - {"state": {"type": {"any_": ["FAILED", "CRASHED"]}}}
 - {"state": {"name": {"any_": ["Late"]}}}
 - {"deployment_id": {"any_": ["<id>"]}}`,
   inputSchema: z.object({
-    filter: filterParam("flow run", '{"state": {"type": {"any_": ["FAILED"]}}}'),
+    filter: filterParam("flow run"),
     // 20 runs keep a default answer near 8 000 characters; up to 200 on request.
     limit: limitParam(20, 200),
     offset: offsetParam,

@@ -15,19 +15,14 @@ const flow = z.object({
 export const getFlows = defineTool({
   name: "get_flows",
   title: "Flows",
-  description: `List flows (the Python functions Prefect runs), newest first.
+  description: `List flows (the Python functions Prefect runs), newest first: find a flow's id by name. Next: get_flow_runs or get_deployments filtered by it.
 
-Use it to find a flow's id by name, or to see which flows exist. Next: get_flow_runs or get_deployments, which accept the flow's id in their filters.
-
-filter is Prefect's FlowFilter: id, name, tags, deployment. Operators: any_, not_any_, like_ (SQL LIKE, % wildcard), all_, is_null_.
-Examples:
-- get_flows()
+filter is a FlowFilter: id, name, tags, deployment; operators any_, not_any_, like_ (% wildcard), all_, is_null_. E.g.
 - get_flows(filter={"name": {"like_": "etl-%"}})
 - get_flows(filter={"tags": {"all_": ["production"]}})
-
-Pages: has_more and next_offset say how to get more.`,
+Pages: has_more, next_offset.`,
   inputSchema: z.object({
-    filter: filterParam("flow", '{"name": {"like_": "etl-%"}}'),
+    filter: filterParam("flow"),
     limit: limitParam(50, 200),
     offset: offsetParam,
     jmespath: jmespathParam,

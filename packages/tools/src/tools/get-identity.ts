@@ -9,9 +9,7 @@ export const getIdentity = defineTool({
   title: "Identity",
   description: `Which Prefect this server talks to: API URL, oss or cloud, server version, the kind of credential (never its value), and on Cloud the user, account (plan, limits, features) and workspace.
 
-Use it first when unsure which instance answers, or after an auth error. On Cloud, a part that cannot be read becomes a note.
-Example: get_identity()
-Next: get_dashboard.`,
+Use it when unsure which instance answers, or after an auth error; a Cloud part that cannot be read becomes a note. Next: get_dashboard.`,
   inputSchema: z.object({}),
   // Lean on purpose: every tools/list carries it. user, account, workspace and notes pass through.
   outputSchema: z

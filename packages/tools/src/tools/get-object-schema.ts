@@ -14,9 +14,7 @@ export const getObjectSchema = defineTool({
   title: "Object schema",
   description: `The JSON Schema for writing a Prefect automation, from Prefect's API spec: trigger types (event, compound, sequence) and action types under $defs.
 
-Use it before drafting input for \`prefect automation create\`.
-Example: get_object_schema(object_type="automation")
-Next: get_automations.`,
+Use it before drafting input for \`prefect automation create\`. Next: get_automations.`,
   inputSchema: z.object({
     object_type: z.enum(["automation"]).describe("The kind of object to describe"),
   }),

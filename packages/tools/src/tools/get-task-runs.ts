@@ -24,9 +24,7 @@ const taskRun = z
 export const getTaskRuns = defineTool({
   name: "get_task_runs",
   title: "Task runs",
-  description: `List task runs, newest first: state and message, start/end, run_count, retries, task_inputs.
-
-task_inputs are upstream dependencies, not argument values: per parameter, the ids of the task runs that fed it.
+  description: `List task runs, newest first: state and message, start/end, run_count, retries, task_inputs (per parameter, the ids of the upstream task runs that fed it; not values).
 
 Next: get_flow_run_logs for a failed task's error.
 
@@ -34,7 +32,7 @@ filter is a TaskRunFilter (id, name, flow_run_id, state {type, name}, tags, star
 - {"flow_run_id": {"any_": ["<flow-run-id>"]}}
 - {"state": {"type": {"any_": ["FAILED"]}}}`,
   inputSchema: z.object({
-    filter: filterParam("task run", '{"flow_run_id": {"any_": ["<flow-run-id>"]}}'),
+    filter: filterParam("task run"),
     limit: limitParam(50, 200),
     offset: offsetParam,
     jmespath: jmespathParam,

@@ -27,14 +27,12 @@ export const getWorkPools = defineTool({
   title: "Work pools",
   description: `Work pools by name: status (READY, NOT_READY, PAUSED), type, paused, concurrency limit and slots used, queues (paused, priority, limit, status, last polled), workers (status, last heartbeat).
 
-Use it when runs stay Scheduled, Late or Pending. filter is Prefect's WorkPoolFilter: id, name, type, each any_ only.
-Examples:
-- get_work_pools()
+For runs that stay Scheduled, Late or Pending. filter is a WorkPoolFilter: id, name, type, any_ only. E.g.
 - get_work_pools(filter={"name": {"any_": ["prod-k8s"]}})
 
 Workers are read for the first ${POOLS_WITH_WORKERS} pools. Next: get_flow_runs.`,
   inputSchema: z.object({
-    filter: filterParam("work pool", '{"name": {"any_": ["prod-k8s"]}}'),
+    filter: filterParam("work pool"),
     limit: limitParam(50, 200),
     offset: offsetParam,
     jmespath: jmespathParam,

@@ -24,8 +24,7 @@ export const readEvents = defineTool({
   title: "Events",
   description: `Prefect events, newest first: run state changes, deployments, work pools, automations, custom events.
 
-Use it to see what happened to a resource or around a time. Default window: the hour before occurred_before (or now).
-Examples:
+What happened to a resource or around a time. Default window: the hour before occurred_before (or now). E.g.
 - read_events(event_type_prefix="prefect.flow-run")
 - read_events(resource_id="prefect.flow-run.<uuid>", occurred_after="2025-01-31T00:00:00Z")
 - read_events(next_page="<previous next_page>")

@@ -13,11 +13,8 @@ const PERIODS_SHOWN = 50;
 export const reviewRateLimits = defineTool({
   name: "review_rate_limits",
   title: "Rate limits",
-  description: `Prefect Cloud only: when API calls were throttled (HTTP 429). Consecutive throttled minutes form periods, each with the operation groups hit (runs, deployments, writing-logs, …; not API keys), requests denied and peak per minute. On self-hosted servers, which have no rate limits, it says so.
-
-Examples:
-- review_rate_limits()
-- review_rate_limits(since="2025-09-30T00:00:00Z", until="2025-10-01T00:00:00Z")
+  description: `Prefect Cloud only: when API calls were throttled (HTTP 429). Consecutive throttled minutes form periods, each with the operation groups hit (runs, writing-logs, …; not API keys), requests denied and peak per minute. Self-hosted servers have no rate limits; it says so.
+E.g. review_rate_limits(since="2025-09-30T00:00:00Z")
 Next: read_events.`,
   inputSchema: z.object({
     since: isoTimeParam("Default: 3 days before until"),
