@@ -26,27 +26,25 @@ export function registerPrompts(server: McpServer, tools: readonly AnyTool[]): v
             type: "text",
             text: `Investigate ${flow_run_id ? `flow run ${flow_run_id}` : "the most recent failed or late flow run"} in Prefect and tell me the concrete cause and the fix.\n\n${steps(
               [
+                ...(flow_run_id
+                  ? []
+                  : ([
+                      [
+                        "get_flow_runs",
+                        `Find the run: get_flow_runs with filter {"state": {"type": {"any_": ["FAILED", "CRASHED"]}}} (or {"state": {"name": {"any_": ["Late"]}}}).`,
+                      ],
+                    ] as [string, string][])),
                 [
-                  "get_flow_runs",
-                  flow_run_id
-                    ? `Call get_flow_runs with filter {"id": {"any_": ["${flow_run_id}"]}} for its state, message, deployment and work pool.`
-                    : `Call get_flow_runs with filter {"state": {"type": {"any_": ["FAILED", "CRASHED"]}}} (or {"state": {"name": {"any_": ["Late"]}}}) to find the run.`,
+                  "diagnose_flow_run",
+                  `Call diagnose_flow_run(flow_run_id="${flow_run_id ?? "<id>"}"): it checks every known cause (failing task and its exception, retries, upstream failures, crashes, cancellations; for late runs paused deployments, pools and queues, missing workers, full concurrency limits) and returns the causes with evidence and next steps.`,
                 ],
                 [
                   "get_flow_run_logs",
-                  "Call get_flow_run_logs for the run; read the ERROR lines and the traceback.",
+                  'Only if the diagnosis needs more: get_flow_run_logs(min_level="ERROR") for the full traceback.',
                 ],
                 [
                   "get_task_runs",
-                  `Call get_task_runs with filter {"flow_run_id": {"any_": ["<id>"]}} to find the failing task and whether retries ran out.`,
-                ],
-                [
-                  "get_work_pools",
-                  "If the run is Late, Scheduled or Pending: call get_work_pools for paused pools or queues, missing workers and full concurrency.",
-                ],
-                [
-                  "get_dashboard",
-                  "Check get_dashboard's concurrency limits if runs wait for slots.",
+                  "Only if the diagnosis needs more: get_task_runs for the run's tasks and their inputs.",
                 ],
               ],
             )}\n\nAnswer with the cause, the evidence (ids, messages, times) and the exact \`prefect\` CLI command to fix it.`,
@@ -72,22 +70,18 @@ export function registerPrompts(server: McpServer, tools: readonly AnyTool[]): v
             text: `Investigate deployment ${deployment_id} in Prefect and tell me what is wrong and how to fix it.\n\n${steps(
               [
                 [
-                  "get_deployments",
-                  `Call get_deployments with filter {"id": {"any_": ["${deployment_id}"]}}: paused? schedules active? work pool and queue? concurrency limit?`,
+                  "diagnose_deployment",
+                  `Call diagnose_deployment(deployment_id="${deployment_id}"): recent failure rate and lateness, schedules, and every reason its runs would not start (paused deployment, pool or queue, missing workers, full concurrency limits), with evidence and next steps.`,
+                ],
+                [
+                  "diagnose_flow_run",
+                  "For a failed run it names, call diagnose_flow_run for the failing task and its exception.",
                 ],
                 [
                   "get_deployment_activity",
-                  "Call get_deployment_activity for its recent outcomes and last completed run.",
+                  "Only if needed: get_deployment_activity for outcomes over a longer window.",
                 ],
-                [
-                  "get_flow_runs",
-                  `Call get_flow_runs with filter {"deployment_id": {"any_": ["${deployment_id}"]}} for recent failed and late runs.`,
-                ],
-                [
-                  "get_work_pools",
-                  "Call get_work_pools for its pool: status, paused queues, workers' last heartbeats.",
-                ],
-                ["get_automations", "Call get_automations to see which automations act on it."],
+                ["get_automations", "Only if needed: get_automations to see which act on it."],
               ],
             )}\n\nAnswer with the cause, the evidence and the exact \`prefect\` CLI command to fix it.`,
           },

@@ -177,20 +177,38 @@ describe("prompts", () => {
     const text = prompt.messages
       .map((message) => (message.content.type === "text" ? message.content.text : ""))
       .join("");
-    expect(text).toContain("068adce4-aeec-7e9b-8000-97b7feeb70fa");
-    expect(text).toContain("get_flow_runs");
-    expect(text).toContain("get_flow_run_logs");
+    expect(text).toContain('diagnose_flow_run(flow_run_id="068adce4-aeec-7e9b-8000-97b7feeb70fa")');
+    // With an id there is nothing to search: the diagnosis comes first, raw reads only after.
+    expect(text).toMatch(/^1\. Call diagnose_flow_run/m);
+    expect(text.indexOf("diagnose_flow_run")).toBeLessThan(text.indexOf("get_flow_run_logs"));
     await tools.close();
   });
 
   it("leaves out the steps whose tools are disabled", async () => {
-    const tools = await connectTools({ disable: ["get_flow_run_logs"] });
+    const tools = await connectTools({ disable: ["get_flow_run_logs", "diagnose_flow_run"] });
     const prompt = await tools.client.getPrompt({ name: "debug_flow_run", arguments: {} });
     const text = prompt.messages
       .map((message) => (message.content.type === "text" ? message.content.text : ""))
       .join("");
     expect(text).not.toContain("get_flow_run_logs");
+    expect(text).not.toContain("diagnose_flow_run");
     expect(text).toMatch(/^1\. /m);
+    await tools.close();
+  });
+
+  it("starts the deployment investigation from diagnose_deployment", async () => {
+    const tools = await connectTools();
+    const id = "068adce4-aeec-7e9b-8000-97b7feeb70fa";
+    const prompt = await tools.client.getPrompt({
+      name: "debug_deployment",
+      arguments: { deployment_id: id },
+    });
+    const text = prompt.messages
+      .map((message) => (message.content.type === "text" ? message.content.text : ""))
+      .join("");
+    expect(text).toMatch(
+      new RegExp(`^1\\. Call diagnose_deployment\\(deployment_id="${id}"\\)`, "m"),
+    );
     await tools.close();
   });
 });
