@@ -14,8 +14,12 @@ import { uniqueName } from "./seed/names.js";
  *   `ValueError("invoice 42 has no customer")`.
  * - `retrying-task`: flow `sync-exchange-rates-<suffix>`; its task (retries=2, no delay) raises
  *   `ConnectionError("rates.example.com refused the connection")` three times.
+ * - `upstream-failure`: flow `nightly-report-<suffix>`; task `load_orders` raises
+ *   `KeyError("orders.csv")`, so `total` (fed by it) and `publish` (fed by `total`) end NotReady.
+ * - `timing-out`: flow `refresh-search-<suffix>` (timeout_seconds=1) ends TimedOut while its task
+ *   `rebuild_search_index` sleeps; that task ends Crashed.
  */
-export type FixtureFlowName = "failing-task" | "retrying-task";
+export type FixtureFlowName = "failing-task" | "retrying-task" | "upstream-failure" | "timing-out";
 
 export interface RunFixtureFlowOptions {
   apiUrl: string;

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Schema } from "@prefect-mcp/client";
 import { createFlow } from "./flows.js";
 import { uniqueName } from "./names.js";
@@ -79,4 +80,35 @@ function scheduleCreate(seed: ScheduleSeed): Schema<"DeploymentScheduleCreate"> 
           ...(seed.anchorDate ? { anchor_date: iso(seed.anchorDate) } : {}),
         };
   return { schedule, active: seed.active ?? true };
+}
+
+/**
+ * Polls deployments for runs as a `flow.serve()` process does, so Prefect records them as polled.
+ * Prefect records the poll in the background; this resolves once every deployment shows it.
+ */
+export async function pollDeployments(
+  client: SeedClient,
+  deploymentIds: string[],
+): Promise<Deployment[]> {
+  const polledAfter = Date.now();
+  await client.POST("/deployments/get_scheduled_flow_runs", {
+    body: { deployment_ids: deploymentIds, limit: 1 },
+  });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const deployments = await client.POST("/deployments/filter", {
+      body: { deployments: { id: { any_: deploymentIds } } },
+    });
+    // Prefect's clock and ours may differ by a little; a poll stamped a second early still counts.
+    if (
+      deployments.length === deploymentIds.length &&
+      deployments.every(
+        (deployment) =>
+          deployment.last_polled && Date.parse(deployment.last_polled) >= polledAfter - 1_000,
+      )
+    ) {
+      return deployments;
+    }
+    await sleep(100);
+  }
+  throw new Error(`deployments ${deploymentIds.join(", ")} were not recorded as polled`);
 }

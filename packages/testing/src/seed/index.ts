@@ -17,6 +17,7 @@ export {
   type CreateDeploymentOptions,
   createDeployment,
   type Deployment,
+  pollDeployments,
   type ScheduleSeed,
 } from "./deployments.js";
 export {
@@ -66,3 +67,4 @@ export {
   type WorkQueue,
   type WorkQueueSeed,
 } from "./work-pools.js";
+export { type PollWorkQueuesOptions, pollWorkQueues } from "./worker-polls.js";

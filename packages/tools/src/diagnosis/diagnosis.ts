@@ -3,22 +3,24 @@ import { z } from "zod";
 // The shape every diagnose_* tool answers with: what was examined, the verdict, the causes found
 // (most likely first) with their evidence, the causes checked and ruled out, and what to do next.
 
+// Type aliases, not interfaces: they must be assignable to the output schema's loose objects.
+
 /** What backs a cause: ids of the objects involved, the values that decided, and when. */
-export interface Evidence {
+export type Evidence = {
   ids?: Record<string, string | string[]>;
   values?: Record<string, unknown>;
   timestamps?: Record<string, string>;
-}
+};
 
-export interface Cause {
+export type Cause = {
   /** Stable, snake_case: evals and tests match on it (e.g. `work_pool_paused`). */
   code: string;
   /** One sentence naming the concrete object and the fact, e.g. `Work pool "etl" is paused.` */
   summary: string;
   evidence: Evidence;
-}
+};
 
-export interface Diagnosis {
+export type Diagnosis = {
   subject: { kind: "flow_run" | "deployment" | "automation"; id: string; name?: string } & Record<
     string,
     unknown
@@ -31,7 +33,7 @@ export interface Diagnosis {
   ruled_out: string[];
   /** Exact `prefect` CLI commands (with full ids, `--no-prompt` where it asks) or tool calls. */
   next_steps: string[];
-}
+};
 
 // Lean on purpose: every tools/list carries it (the fields are documented above and in each
 // tool's description). Evidence is free-form per cause.
