@@ -2,6 +2,8 @@ type Item = Record<string, unknown>;
 
 const MAX_ITEMS = 4;
 const MAX_LINE = 120;
+/** A cause line carries ids and the exception; it is worth two ordinary lines. */
+const DIAGNOSIS_LINE = 240;
 
 /** The items of a list answer (`flow_runs`, `logs`, `work_pools`, …): its first array of objects. */
 export function firstItems(data: Item | undefined): Item[] {
@@ -26,6 +28,8 @@ export function field(item: Item | undefined, key: string): string | undefined {
  */
 export function compactAnswer(tool: string, data: Item | undefined, text: string): string[] {
   if (!data) return firstLines(text);
+  // A diagnosis is already written to be read: its verdict and causes are the answer.
+  if (tool.startsWith("diagnose_")) return diagnosisLines(text);
   const lines = tool === "get_dashboard" ? dashboardLines(data) : listLines(data);
   return lines.length ? lines : firstLines(text);
 }
@@ -76,6 +80,15 @@ function dashboardLines(data: Item): string[] {
     }
   }
   return lines.slice(0, 6).map(clip);
+}
+
+/** The verdict, the causes and the first next steps of a diagnosis, without the ruled-out list. */
+function diagnosisLines(text: string): string[] {
+  return text
+    .split("\n")
+    .filter((line) => line.trim() && !line.startsWith("Ruled out:"))
+    .slice(0, 8)
+    .map((line) => clip(line, DIAGNOSIS_LINE));
 }
 
 /** One line for the item; a second, indented, for its state message. */
@@ -132,8 +145,8 @@ function firstLines(text: string): string[] {
     .map(clip);
 }
 
-function clip(line: string): string {
-  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
+function clip(line: string, max = MAX_LINE): string {
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 function child(item: Item | undefined, key: string): Item | undefined {

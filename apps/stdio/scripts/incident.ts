@@ -150,8 +150,8 @@ export const QUESTIONS = [
 
 /**
  * Asks the three questions through a connected MCP client, calling tools the way an assistant
- * would: find the runs, then follow their ids. A tool the server does not offer (yet) is recorded as
- * missing, and the seeded ids stand in for what it would have found.
+ * would: find the subject, then ask the diagnosis tool about it. A tool the server does not offer
+ * is recorded as missing, and the seeded ids stand in for what it would have found.
  */
 export async function askQuestions(client: Client, incident: Incident): Promise<QuestionAnswer[]> {
   const { tools } = await client.listTools();
@@ -162,33 +162,25 @@ export async function askQuestions(client: Client, incident: Incident): Promise<
     limit: 5,
   });
   const failedRunId = field(firstItems(failedRuns.data)[0], "id") ?? incident.failedRun.flowRunId;
-  const failedLogs = await ask("get_flow_run_logs", {
-    flow_run_id: failedRunId,
-    min_level: "ERROR",
-    limit: 5,
-  });
+  const failedDiagnosis = await ask("diagnose_flow_run", { flow_run_id: failedRunId });
 
-  const dashboard = await ask("get_dashboard", {});
   const lateRuns = await ask("get_flow_runs", {
     filter: { state: { name: { any_: ["Late"] } } },
     limit: 10,
   });
-  const latePool = field(firstItems(lateRuns.data)[0], "work_pool_name") ?? incident.pausedPool;
-  const pools = await ask("get_work_pools", { filter: { name: { any_: [latePool] } } });
+  const lateRunId = field(firstItems(lateRuns.data)[0], "id") ?? incident.lateRunIds[0];
+  const lateDiagnosis = await ask("diagnose_flow_run", { flow_run_id: lateRunId });
 
   const deployments = await ask("get_deployments", {
     filter: { name: { any_: [incident.heldDeployment.name] } },
   });
   const deploymentId = field(firstItems(deployments.data)[0], "id") ?? incident.heldDeployment.id;
-  const deploymentRuns = await ask("get_flow_runs", {
-    filter: { deployment_id: { any_: [deploymentId] } },
-    limit: 10,
-  });
+  const deploymentDiagnosis = await ask("diagnose_deployment", { deployment_id: deploymentId });
 
   return [
-    { question: QUESTIONS[0], steps: [failedRuns.step, failedLogs.step] },
-    { question: QUESTIONS[1], steps: [dashboard.step, lateRuns.step, pools.step] },
-    { question: QUESTIONS[2], steps: [deployments.step, deploymentRuns.step] },
+    { question: QUESTIONS[0], steps: [failedRuns.step, failedDiagnosis.step] },
+    { question: QUESTIONS[1], steps: [lateRuns.step, lateDiagnosis.step] },
+    { question: QUESTIONS[2], steps: [deployments.step, deploymentDiagnosis.step] },
   ];
 }
 

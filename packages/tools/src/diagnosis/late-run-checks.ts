@@ -88,23 +88,40 @@ export async function checkWhyNotStarted(
   // Pausing a deployment stops Prefect's scheduler and deletes its auto-scheduled runs, but
   // workers still pick up runs that exist: it explains a deployment making no runs, not why a
   // given run waits, so it is only judged when diagnosing a deployment.
-  if (deployment && !run) checkDeploymentPaused(deployment, findings);
-  if (deployment && !poolName) checkServedDeployment(deployment, now, findings);
-  if (pool) {
-    checkPoolPaused(pool, findings);
-    if (queue) checkQueuePaused(pool, queue, findings);
-    if (needsWorkers(pool)) {
-      const online = onlineWorkers(workers, now);
-      checkPoolWorkers(pool, workers, online, now, findings);
-      // With no worker online the pool check already says why nothing polls the queue.
-      if (queue && online.length) checkQueuePolled(pool, queue, online.length, now, findings);
+  const checkPickup = () => {
+    if (deployment && !run) checkDeploymentPaused(deployment, findings);
+    if (deployment && !poolName) checkServedDeployment(deployment, now, findings);
+    if (pool) {
+      checkPoolPaused(pool, findings);
+      if (queue) checkQueuePaused(pool, queue, findings);
+      if (needsWorkers(pool)) {
+        const online = onlineWorkers(workers, now);
+        checkPoolWorkers(pool, workers, online, now, findings);
+        // With no worker online the pool check already says why nothing polls the queue.
+        if (queue && online.length) checkQueuePolled(pool, queue, online.length, now, findings);
+      }
     }
+  };
+  const checkSlots = () => {
+    if (deployment) checkDeploymentLimit(deployment, slot, deploymentHolders, findings);
+    if (pool) checkPoolLimit(pool, slot.poolFull, poolHolders, findings);
+    if (pool && queue) checkQueueLimit(pool, queue, slot.queueFull, queueHolders, findings);
+    checkGlobalLimits(slot, findings);
+    checkTagLimits(slot, tagHolders, findings);
+  };
+  // Causes are ranked by the order they are found. A run in AwaitingConcurrencySlot was already
+  // picked up and turned away for want of a slot, so the limits come first; otherwise nothing
+  // was picked up, and what stops pickup comes first.
+  const turnedAway = [run, ...waiting].some(
+    (item) => item?.state_name === "AwaitingConcurrencySlot",
+  );
+  if (turnedAway) {
+    checkSlots();
+    checkPickup();
+  } else {
+    checkPickup();
+    checkSlots();
   }
-  if (deployment) checkDeploymentLimit(deployment, slot, deploymentHolders, findings);
-  if (pool) checkPoolLimit(pool, slot.poolFull, poolHolders, findings);
-  if (pool && queue) checkQueueLimit(pool, queue, slot.queueFull, queueHolders, findings);
-  checkGlobalLimits(slot, findings);
-  checkTagLimits(slot, tagHolders, findings);
 }
 
 /**
