@@ -7,9 +7,9 @@ import type { Cause } from "./diagnosis.js";
 export type Labels = Record<string, string>;
 export type ResourceSpec = Record<string, string | string[]>;
 
-/** An event trigger as Prefect stores it (`within` in seconds). */
-export interface EventTrigger {
-  type: "event";
+/** The fields of Prefect's event, compound and sequence triggers that are read (`within` in s). */
+export interface Trigger {
+  type?: string;
   posture?: string;
   expect?: string[];
   after?: string[];
@@ -17,8 +17,13 @@ export interface EventTrigger {
   match_related?: ResourceSpec | ResourceSpec[];
   for_each?: string[];
   threshold?: number;
-  within?: number;
+  within?: number | null;
+  require?: number | string;
+  triggers?: Trigger[];
 }
+
+/** An event trigger as Prefect stores it. */
+export type EventTrigger = Trigger & { type: "event"; within?: number };
 
 /** The parts of a received event the trigger looks at. */
 export interface SeenEvent {

@@ -2,26 +2,12 @@ import type { Schema } from "@prefect-mcp/client";
 import { z } from "zod";
 import { compact } from "../compact.js";
 import { defineTool, READ_ONLY } from "../define-tool.js";
+import type { ResourceSpec, Trigger } from "../diagnosis/automation-checks.js";
 import { validatedFilter } from "../filter-validation.js";
 import { fetchPage, listOutput, listResult } from "../list-page.js";
 import { filterParam, jmespathParam, limitParam, offsetParam } from "../params.js";
 
 type Automation = Schema<"Automation">;
-type ResourceSpec = Record<string, string | string[]>;
-/** The fields of Prefect's event, compound and sequence triggers that are rendered. */
-interface Trigger {
-  type?: string;
-  posture?: string;
-  expect?: string[];
-  after?: string[];
-  match?: ResourceSpec;
-  match_related?: ResourceSpec | ResourceSpec[];
-  for_each?: string[];
-  threshold?: number;
-  within?: number | null;
-  require?: number | string;
-  triggers?: Trigger[];
-}
 type Action = Record<string, unknown> & { type: string };
 
 // Lean on purpose (every tools/list carries it): trigger, actions and the rest pass through.
