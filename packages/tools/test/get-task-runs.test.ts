@@ -82,7 +82,9 @@ describe("get_task_runs", () => {
   it("explains that task_inputs are dependencies, not argument values", async () => {
     const { tools: listed } = await tools.client.listTools();
     const description = listed.find((tool) => tool.name === "get_task_runs")?.description;
-    expect(description).toMatch(/task_inputs \(per parameter, the ids of the upstream task runs that fed it; not values\)/);
+    expect(description).toMatch(
+      /task_inputs \(per parameter, the ids of the upstream task runs that fed it; not values\)/,
+    );
   });
 
   it("pages with has_more and next_offset", async () => {
