@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { runAgent, SYSTEM_PROMPT } from "../src/llm/agent.js";
 import { anthropicModel } from "../src/llm/anthropic.js";
 import type { Fetch, ToolSpec } from "../src/llm/chat.js";
@@ -291,8 +291,15 @@ describe("settings", () => {
 });
 
 describe("the LLM runner end to end", () => {
+  let reportsDir: string;
+  beforeEach(async () => {
+    reportsDir = await mkdtemp(path.join(tmpdir(), "prefect-mcp-evals-reports-"));
+  });
+  afterEach(async () => {
+    await rm(reportsDir, { recursive: true, force: true });
+  });
+
   it("seeds a scenario, lets the model use the built bin's tools, scores its answer and writes a report", async () => {
-    const reportsDir = await mkdtemp(path.join(tmpdir(), "prefect-mcp-evals-reports-"));
     // A scripted model: it lists the flows, then answers with what the tool said.
     const model = async (_url: string | URL | Request, init?: RequestInit) => {
       const body = JSON.parse(String(init?.body));
