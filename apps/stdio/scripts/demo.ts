@@ -16,7 +16,7 @@ import {
   type PrefectServer,
   startPrefectServer,
 } from "@prefect-mcp/testing";
-import { CLAUDE_CODE_COMMAND, CLIENT_CONFIGS } from "./client-configs.js";
+import { CLIENT_CONFIGS } from "./client-configs.js";
 import { askQuestions, type QuestionAnswer, seedIncident, type ToolStep } from "./incident.js";
 
 const BIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -109,11 +109,11 @@ function printClientConfigs(): void {
     `\n${bold("Use it with your own Prefect.")} It finds your active profile (~/.prefect/profiles.toml) or`,
   );
   out("PREFECT_API_URL / PREFECT_API_KEY, as the prefect CLI does.\n");
-  out(`${bold("Claude Code")}\n  ${green(CLAUDE_CODE_COMMAND)}`);
-  for (const { client, file, config } of CLIENT_CONFIGS) {
-    out(`${bold(client)} ${dim(file)}`);
-    out(config.replace(/^/gm, "  "));
+  for (const { client, file, stdio } of CLIENT_CONFIGS) {
+    out(file ? `${bold(client)} ${dim(file)}` : bold(client));
+    out((file ? stdio : green(stdio)).replace(/^/gm, "  "));
   }
+  out(dim('\nFor a shared prefect-mcp-http server, see "Connect your client" in README.md.'));
 }
 
 /** Runs one step with a live elapsed-time line on a terminal, or start/done lines in a log. */

@@ -51,8 +51,10 @@ describe("the demo's incident, asked about through the built bin", () => {
     expect(stdout).toContain("→ get_flow_runs(");
     expect(stdout).toContain("→ diagnose_flow_run(");
     expect(stdout).toContain("claude mcp add prefect -- npx -y @prefect-mcp/stdio");
-    for (const { file } of CLIENT_CONFIGS) expect(stdout).toContain(file);
-    expect(stdout).toContain("[mcp_servers.prefect]");
+    for (const { file, stdio } of CLIENT_CONFIGS) {
+      if (file) expect(stdout).toContain(file);
+      expect(stdout).toContain(stdio.replace(/^/gm, "  "));
+    }
     expect(stdout.trimEnd().endsWith("Stopped the local Prefect server.")).toBe(true);
     expect(stdout).toContain("invoice 42 has no customer");
   }, 90_000);

@@ -25,6 +25,7 @@ export {
   startPrefectServer,
 } from "./prefect-server.js";
 export { ensurePrefectEnv, type PrefectEnv } from "./python-env.js";
+export { readMarkedSection, readmePath, writeMarkedSection } from "./readme-sections.js";
 export { type ProcessExit, type RunProcessOptions, runProcess } from "./run-process.js";
 export * from "./seed/index.js";
 export { type Exit, ServerProcess } from "./server-process.js";

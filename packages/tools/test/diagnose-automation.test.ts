@@ -320,7 +320,7 @@ describe("diagnose_automation", () => {
     expect(paused[1].summary).toContain(`work pool "${pausedPoolName}" is paused`);
     expect(diagnosis.next_steps).toEqual(
       expect.arrayContaining([
-        `prefect api POST /deployments/${pausedDeploymentId}/resume_deployment`,
+        `prefect api POST /deployments/${pausedDeploymentId}/resume_deployment --data '{}'`,
         `prefect work-pool resume "${pausedPoolName}"`,
       ]),
     );

@@ -131,7 +131,7 @@ describe("diagnose_deployment", () => {
     expect(result.text).toContain("1. [deployment_paused]");
     expect(result.text).toContain("2. [tag_concurrency_full]");
     expect(result.text).toContain(
-      `prefect api POST /deployments/${deployment.id}/resume_deployment`,
+      `prefect api POST /deployments/${deployment.id}/resume_deployment --data '{}'`,
     );
     expect(result.text).toContain(`prefect concurrency-limit create "${tag}" 2`);
     expect(result.text.length).toBeLessThan(1_200);

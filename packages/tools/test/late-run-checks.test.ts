@@ -436,7 +436,7 @@ describe("checkWhyNotStarted: deployments", () => {
       `Deployment "${deployment.name}" is paused`,
     );
     expect(result.nextSteps).toContain(
-      `prefect api POST /deployments/${deployment.id}/resume_deployment`,
+      `prefect api POST /deployments/${deployment.id}/resume_deployment --data '{}'`,
     );
 
     // Pausing does not stop workers from taking a run that exists, so it is not why one waits.

@@ -373,7 +373,7 @@ function checkDeploymentPaused(deployment: Deployment, findings: Findings) {
         }
       : undefined,
     // Prefect 3.9.1's CLI has no `deployment resume`; this is the API call the UI's toggle makes.
-    `prefect api POST /deployments/${deployment.id}/resume_deployment`,
+    `prefect api POST /deployments/${deployment.id}/resume_deployment --data '{}'`,
   );
 }
 

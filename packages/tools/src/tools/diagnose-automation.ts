@@ -428,7 +428,7 @@ function checkActionTargets(
           summary: `${subject}, which is paused. Prefect still creates the run when the action fires (pausing stops only the deployment's schedules), so check whether the pause was meant to stop these runs too.`,
           evidence: evidence({}),
         },
-        `prefect api POST /deployments/${deployment.id}/resume_deployment`,
+        `prefect api POST /deployments/${deployment.id}/resume_deployment --data '{}'`,
       );
     }
     const pool = state.pools.find((each) => each.name === deployment.work_pool_name);
