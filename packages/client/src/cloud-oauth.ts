@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { PrefectApiError } from "./errors.js";
+import { prefectDetail, readErrorBody } from "./http-errors.js";
+import { networkCause } from "./retries.js";
 import { detectCloudWorkspace, normaliseApiUrl, type PrefectSettings } from "./settings.js";
 
 // Prefect Cloud's MCP OAuth surface: which workspaces a token's grant covers, and the settings that
@@ -50,17 +52,16 @@ export async function fetchGrantedWorkspaces(
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
     throw fail({
       reason: timedOut ? "timeout" : "network",
-      hint: timedOut ? undefined : causeOf(error),
+      hint: timedOut ? undefined : networkCause(error),
     });
   }
-  const text = await response.text();
+  const body = await readErrorBody(response);
   if (!response.ok) {
-    throw fail({ reason: "http", status: response.status, detail: detailOf(text) });
+    // The token must not come back in a message, even if Cloud echoes it.
+    const detail = prefectDetail(body, [options.token]);
+    throw fail({ reason: "http", status: response.status, ...(detail ? { detail } : {}) });
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
+  if (typeof body === "string") {
     throw fail({ reason: "invalid-response", hint: "the body is not JSON" });
   }
   const parsed = z.array(grantedWorkspaceSchema).safeParse(body);
@@ -93,20 +94,4 @@ export function cloudWorkspaceSettings(options: {
   const cloud = detectCloudWorkspace(apiUrl);
   if (cloud) settings.cloud = cloud;
   return settings;
-}
-
-function detailOf(text: string): string | undefined {
-  try {
-    const body = JSON.parse(text) as { detail?: unknown; error_description?: unknown };
-    const detail = body.detail ?? body.error_description;
-    return typeof detail === "string" ? detail.slice(0, 300) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function causeOf(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return undefined;
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  return typeof cause?.code === "string" ? cause.code : error.message;
 }

@@ -23,14 +23,21 @@ export function describeRequest(
  * Prefect's explanation from an error body, with secrets redacted before it is shortened, so a cut
  * cannot leave part of one behind. FastAPI errors carry `detail` (a string or a list of problems);
  * Prefect's own handlers send `exception_message`, with the problems of an invalid request (422) in
- * `exception_detail`.
+ * `exception_detail`; OAuth endpoints send `error_description`.
  */
 export function prefectDetail(body: unknown, secrets: readonly string[] = []): string | undefined {
   const clean = (text: string) => truncate(redactSecrets(text, secrets));
   if (typeof body === "string") return body.trim() ? clean(body.trim()) : undefined;
   if (!body || typeof body !== "object") return undefined;
-  const { detail, exception_message, exception_detail } = body as Record<string, unknown>;
+  const { detail, exception_message, exception_detail, error_description } = body as Record<
+    string,
+    unknown
+  >;
   if (typeof detail === "string") return clean(detail);
+  // Prefect Cloud's OAuth endpoints answer in RFC 6749's shape.
+  if (detail === undefined && typeof error_description === "string") {
+    return clean(error_description);
+  }
   const problems = Array.isArray(exception_detail) ? exception_detail : detail;
   if (Array.isArray(problems)) {
     const listed = problems.map(describeProblem).join("; ");

@@ -105,7 +105,8 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function networkCause(error: unknown): string {
+/** What underlies a failed fetch (`connect ECONNREFUSED …`), for messages. */
+export function networkCause(error: unknown): string {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } })?.cause;
   if (cause && typeof cause.message === "string") return cause.message;
   return error instanceof Error ? error.message : String(error);
