@@ -1,4 +1,4 @@
-import { closeOnSignal } from "@prefect-mcp/http";
+import { serveUntilSignal } from "@prefect-mcp/http";
 import { allTools, listAuthorizedWorkspaces, runApp, UsageError } from "@prefect-mcp/tools";
 import { parseCliArgs, USAGE } from "./cli-args.js";
 import { CloudSettingsError, parseCloudSettings } from "./cloud-settings.js";
@@ -20,22 +20,20 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case "serve": {
       const { kind: _, ...options } = command;
-      let server: Awaited<ReturnType<typeof serveCloudOAuth>>;
-      try {
-        server = await serveCloudOAuth({
-          ...options,
-          settings: parseCloudSettings(process.env),
-          version: packageInfo.version,
-        });
-      } catch (error) {
-        if (error instanceof CloudSettingsError) throw new UsageError(error.message);
-        // A port in use: one line, not a stack.
-        const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`prefect-mcp-cloud: ${message}\n`);
-        return 1;
-      }
-      return closeOnSignal(server.close);
+      return serveUntilSignal("prefect-mcp-cloud", async () =>
+        serveCloudOAuth({ ...options, settings: settingsOrUsage(), version: packageInfo.version }),
+      );
     }
+  }
+}
+
+/** Settings the server cannot start with are the operator's to fix: a usage error, exit 2. */
+function settingsOrUsage() {
+  try {
+    return parseCloudSettings(process.env);
+  } catch (error) {
+    if (error instanceof CloudSettingsError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

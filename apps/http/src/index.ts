@@ -14,12 +14,12 @@ export {
   parseListenOptions,
 } from "./cli-args.js";
 export {
-  closeOnSignal,
   hostMcpOverHttp,
   type LogEntry,
   type McpHttpHost,
   type McpHttpHostOptions,
   sendJson,
+  serveUntilSignal,
   stderrJsonLog,
 } from "./mcp-http-host.js";
 export { API_KEY_HEADER, AUTH_STRING_HEADER, requestSettings } from "./request-settings.js";

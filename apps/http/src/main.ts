@@ -1,6 +1,6 @@
 import { allTools, runApp } from "@prefect-mcp/tools";
 import { parseCliArgs, USAGE } from "./cli-args.js";
-import { closeOnSignal } from "./mcp-http-host.js";
+import { serveUntilSignal } from "./mcp-http-host.js";
 import { packageInfo } from "./package-info.js";
 import { serveHttp } from "./serve.js";
 
@@ -20,16 +20,9 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case "serve": {
       const { kind: _, ...options } = command;
-      let server: Awaited<ReturnType<typeof serveHttp>>;
-      try {
-        server = await serveHttp({ ...options, version: packageInfo.version });
-      } catch (error) {
-        // A bad allow-list entry or a port in use: say so in one line, not a stack.
-        const message = error instanceof Error ? error.message : String(error);
-        process.stderr.write(`prefect-mcp-http: ${message}\n`);
-        return 1;
-      }
-      return closeOnSignal(server.close);
+      return serveUntilSignal("prefect-mcp-http", () =>
+        serveHttp({ ...options, version: packageInfo.version }),
+      );
     }
   }
 }

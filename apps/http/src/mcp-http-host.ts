@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { UsageError } from "@prefect-mcp/tools";
 
 export type LogEntry = Record<string, unknown>;
 
@@ -300,10 +301,31 @@ export function stderrJsonLog(log?: (entry: LogEntry) => void): (entry: LogEntry
 }
 
 /**
+ * Starts a server and keeps it up until SIGINT/SIGTERM. A start that fails for a reason the
+ * operator can fix (a port in use, a bad allow-list entry) is one line on stderr and exit code 1,
+ * not a stack; a UsageError goes on to `runApp`, which exits 2.
+ */
+export async function serveUntilSignal(
+  bin: string,
+  start: () => Promise<{ close(): Promise<void> }>,
+): Promise<number> {
+  let server: { close(): Promise<void> };
+  try {
+    server = await start();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${bin}: ${message}\n`);
+    return 1;
+  }
+  return closeOnSignal(server.close);
+}
+
+/**
  * Waits for SIGINT or SIGTERM, logs it, lets in-flight requests finish through `close`, then
  * exits: nothing (a docs connection, a keep-alive socket) may keep the process alive after that.
  */
-export async function closeOnSignal(close: () => Promise<void>): Promise<never> {
+async function closeOnSignal(close: () => Promise<void>): Promise<never> {
   const signal = await new Promise<string>((resolve) => {
     process.once("SIGINT", () => resolve("SIGINT"));
     process.once("SIGTERM", () => resolve("SIGTERM"));
