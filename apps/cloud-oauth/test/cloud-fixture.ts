@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   type CloudSimulator,
   type CloudSimulatorOptions,
+  connectHttpMcp,
   createFlow,
   createSeedClient,
   isolatedEnv,
@@ -12,7 +11,6 @@ import {
   ServerProcess,
   startCloudSimulator,
   startPrefectServer,
-  toolCaller,
   uniqueName,
 } from "@prefect-mcp/testing";
 
@@ -134,13 +132,8 @@ export function startCloudProcess(env: Record<string, string>, args: string[] = 
 }
 
 /** A real MCP client over Streamable HTTP sending `Authorization: Bearer <token>`. */
-export async function connectWithToken(mcpUrl: string, token: string) {
-  const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
-    requestInit: { headers: { Authorization: `Bearer ${token}` } },
-  });
-  const client = new Client({ name: "prefect-mcp-cloud-tests", version: "1.0.0" });
-  await client.connect(transport);
-  return { client, call: toolCaller(client), close: () => client.close() };
+export function connectWithToken(mcpUrl: string, token: string) {
+  return connectHttpMcp(mcpUrl, { Authorization: `Bearer ${token}` });
 }
 
 /** A raw `initialize` POST to /mcp, to see exactly what an unauthorised caller gets. */

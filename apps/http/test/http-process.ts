@@ -2,14 +2,12 @@ import { existsSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
+  connectHttpMcp,
   isolatedEnv,
   type ProcessExit,
   runProcess,
   ServerProcess,
-  toolCaller,
 } from "@prefect-mcp/testing";
 
 export { isolatedEnv };
@@ -39,23 +37,11 @@ export async function startHttpProcess(
 
 export type HttpServerProcess = ServerProcess & {
   /** A real MCP client (the SDK's Streamable HTTP transport) sending these headers. */
-  connect(headers?: Record<string, string>): ReturnType<typeof connectMcp>;
+  connect(headers?: Record<string, string>): ReturnType<typeof connectHttpMcp>;
 };
 
 function connectTo(server: ServerProcess) {
-  return (headers: Record<string, string> = {}) => connectMcp(`${server.url}/mcp`, headers);
-}
-
-export async function connectMcp(url: string, headers: Record<string, string> = {}) {
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
-  const client = new Client({ name: "prefect-mcp-http-tests", version: "1.0.0" });
-  await client.connect(transport);
-  return {
-    client,
-    /** Calls a tool and returns its result as the model would see it. */
-    call: toolCaller(client),
-    close: () => client.close(),
-  };
+  return (headers: Record<string, string> = {}) => connectHttpMcp(`${server.url}/mcp`, headers);
 }
 
 /** Runs the bin to completion (for --help, --version, bad flags). */

@@ -1,9 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { isolatedEnv, type ProcessExit, runProcess, toolCaller } from "@prefect-mcp/testing";
+import { connectStdioMcp, isolatedEnv, type ProcessExit, runProcess } from "@prefect-mcp/testing";
 
 export { isolatedEnv };
 
@@ -20,28 +18,13 @@ if (!existsSync(BIN)) {
 
 /** A real MCP client talking to `node dist/main.js <args>` over stdio. */
 export async function connectStdio(args: string[], env: Record<string, string>) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [BIN, ...args],
-    env,
-    stderr: "pipe",
-  });
-  let stderr = "";
-  transport.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const client = new Client({ name: "prefect-mcp-stdio-tests", version: "1.0.0" });
-  await client.connect(transport);
+  const session = await connectStdioMcp({ command: process.execPath, args: [BIN, ...args], env });
   return {
-    client,
-    stderr: () => stderr,
+    ...session,
     async toolNames() {
-      const { tools } = await client.listTools();
+      const { tools } = await session.client.listTools();
       return tools.map((tool) => tool.name);
     },
-    /** Calls a tool and returns its result as the model would see it. */
-    call: toolCaller(client),
-    close: () => client.close(),
   };
 }
 

@@ -29,7 +29,13 @@ export { readMarkedSection, readmePath, writeMarkedSection } from "./readme-sect
 export { type ProcessExit, type RunProcessOptions, runProcess } from "./run-process.js";
 export * from "./seed/index.js";
 export { type Exit, ServerProcess } from "./server-process.js";
-export { type ToolCallResult, toolCaller } from "./tool-calls.js";
+export {
+  connectHttpMcp,
+  connectStdioMcp,
+  type McpConnection,
+  type ToolCallResult,
+  toolCaller,
+} from "./tool-calls.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -5,19 +5,17 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { PREFECT_VERSION } from "@prefect-mcp/client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
+  connectHttpMcp,
+  connectStdioMcp,
   createFlow,
   createSeedClient,
   type Flow,
   isolatedEnv,
   runProcess,
   ServerProcess,
-  toolCaller,
 } from "../src/index.js";
 import { repoRoot } from "../src/repo-root.js";
 
@@ -275,16 +273,13 @@ describe("the packed packages installed with npm into an empty project", () => {
     });
 
     it("answers get_flows with a seeded flow over stdio from the installed prefect-mcp", async () => {
-      const transport = new StdioClientTransport({
+      const session = await connectStdioMcp({
         command: installedBin("prefect-mcp"),
         args: ["--no-docs"],
         env: isolatedEnv({ PREFECT_API_URL: apiUrl }),
-        stderr: "pipe",
       });
-      const client = new Client({ name: "prefect-mcp-pack-test", version: "1.0.0" });
-      await client.connect(transport);
       try {
-        const result = await toolCaller(client)("get_flows", {
+        const result = await session.call("get_flows", {
           filter: { name: { any_: [flow.name] } },
         });
         expect(result.isError).toBeFalsy();
@@ -292,7 +287,7 @@ describe("the packed packages installed with npm into an empty project", () => {
           expect.objectContaining({ id: flow.id, name: flow.name }),
         ]);
       } finally {
-        await client.close();
+        await session.close();
       }
     });
 
@@ -304,17 +299,15 @@ describe("the packed packages installed with npm into an empty project", () => {
         env: isolatedEnv({ PREFECT_API_URL: apiUrl }),
       });
       try {
-        const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`));
-        const client = new Client({ name: "prefect-mcp-pack-test", version: "1.0.0" });
-        await client.connect(transport);
+        const session = await connectHttpMcp(`${server.url}/mcp`);
         try {
-          const result = await toolCaller(client)("get_flows", {
+          const result = await session.call("get_flows", {
             filter: { name: { any_: [flow.name] } },
           });
           expect(result.isError).toBeFalsy();
           expect(result.data.flows).toEqual([expect.objectContaining({ id: flow.id })]);
         } finally {
-          await client.close();
+          await session.close();
         }
       } finally {
         expect((await server.stop()).code).toBe(0);
