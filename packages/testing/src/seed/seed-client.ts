@@ -112,11 +112,11 @@ export function createSeedClient(options: SeedClientOptions): SeedClient {
 /**
  * Under load the server's SQLite database is briefly locked and Prefect answers 503; its own
  * Python client retries those, and so does this one. A 503 means the transaction rolled back.
- * With every package's suite seeding its own server on two cores, a lock can outlast 4 s (seen once
- * in a full local run), so the last wait is 4 s: about 8 s in all.
+ * With every package's suite seeding its own server on two cores, a lock can outlast 8 s (seen in
+ * full runs as the tools suite grew), so the waits add up to about 16 s.
  */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000];
+const RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000];
 
 async function fetchWithRetries(request: Request): Promise<Response> {
   for (const delay of RETRY_DELAYS_MS) {
