@@ -3,6 +3,7 @@
 Usage: supervise.py <scratch dir> <command…>. The test harness talks to this over a pipe. When the
 test process ends for any reason (done, crashed, or killed with SIGKILL) the pipe closes, and the
 Prefect server it started goes with it; then the scratch dir (the server's PREFECT_HOME) is removed.
+SIGUSR1 kills the server at once and keeps the scratch dir (a simulated crash).
 """
 
 import os
@@ -48,6 +49,19 @@ def exit_with_child():
     os._exit(code if code > 0 else 1)
 
 
+def crash(*_args):
+    # A test simulating a crash: kill the server outright but keep its home, so it can start again
+    # on the same database.
+    stopping.set()
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    child.wait()
+    os._exit(0)
+
+
+signal.signal(signal.SIGUSR1, crash)
 signal.signal(signal.SIGTERM, stop)
 signal.signal(signal.SIGINT, stop)
 threading.Thread(target=exit_with_child, daemon=True).start()

@@ -43,3 +43,11 @@ declare module "vitest" {
     prefectApiUrl: string;
   }
 }
+
+export {
+  type FaultRule,
+  type LoopbackProxy,
+  type ProxiedRequest,
+  type ProxyFault,
+  startLoopbackProxy,
+} from "./loopback-proxy.js";

@@ -31,6 +31,10 @@ export interface PrefectServer {
   logFile: string;
   /** Ends the server's whole process group and deletes its home. Safe to call twice. */
   stop(): Promise<void>;
+  /** Kills the server abruptly (SIGKILL to its process group), keeping its home and database. */
+  kill(): Promise<void>;
+  /** Kills the server if running, then starts it again on the same port, home and database. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -62,7 +66,66 @@ async function startOnce(
   const home = await mkdtemp(path.join(tmpdir(), "prefect-mcp-server-"));
   const port = await freePort();
   const logFile = path.join(home, "server.log");
-  const log = openSync(logFile, "a");
+  const apiUrl = `http://127.0.0.1:${port}/api`;
+  const launch = async () => {
+    const child = spawnServer(python, prefectCli, { home, port, logFile, options });
+    try {
+      await waitForHealth(apiUrl, child, options.startTimeoutMs ?? 120_000);
+    } catch (error) {
+      await endSupervisor(child);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `Prefect server did not start: ${reason}\n--- last lines of its log ---\n${await logTail(logFile)}`,
+      );
+    }
+    return child;
+  };
+
+  let child: ChildProcess | undefined;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (child) await endSupervisor(child);
+    await rm(home, { recursive: true, force: true });
+  };
+  const kill = async () => {
+    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+    child.ref();
+    const exited = new Promise<void>((resolve) => child?.once("exit", () => resolve()));
+    // The supervisor SIGKILLs the server's process group and exits, leaving the home in place.
+    child.kill("SIGUSR1");
+    await exited;
+  };
+
+  try {
+    child = await launch();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    apiUrl,
+    port,
+    home,
+    authString: options.authString,
+    logFile,
+    stop,
+    kill,
+    restart: async () => {
+      await kill();
+      child = await launch();
+    },
+  };
+}
+
+function spawnServer(
+  python: string,
+  prefectCli: string,
+  at: { home: string; port: number; logFile: string; options: StartPrefectServerOptions },
+): ChildProcess {
+  const { home, port, options } = at;
+  const log = openSync(at.logFile, "a");
   const env: Record<string, string> = {
     ...envWithoutPrefectSettings(),
     PREFECT_HOME: home,
@@ -94,27 +157,7 @@ async function startOnce(
   closeSync(log); // the child holds its own copy
   // The supervisor must not keep this process alive; the open pipe is its lifeline, not ours.
   child.unref();
-
-  const apiUrl = `http://127.0.0.1:${port}/api`;
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await endSupervisor(child);
-    await rm(home, { recursive: true, force: true });
-  };
-
-  try {
-    await waitForHealth(apiUrl, child, options.startTimeoutMs ?? 120_000);
-  } catch (error) {
-    const tail = await logTail(logFile);
-    await stop();
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
-      `Prefect server did not start: ${reason}\n--- last lines of its log ---\n${tail}`,
-    );
-  }
-  return { apiUrl, port, home, authString: options.authString, logFile, stop };
+  return child;
 }
 
 async function waitForHealth(apiUrl: string, child: ChildProcess, timeoutMs: number) {
