@@ -8,7 +8,7 @@ const reports = ["packages", "apps"]
   .flatMap((group) =>
     existsSync(group) ? readdirSync(group).map((name) => path.join(group, name)) : [],
   )
-  .concat("evals")
+  .concat("evals", "bench", "reliability")
   .map((dir) => path.join(dir, ".reports", "vitest.json"))
   .filter((file) => existsSync(file));
 
