@@ -70,6 +70,28 @@ describe("startPrefectServer", () => {
     expect(await waitUntilDown(apiUrl, 30_000)).toBe(true);
   });
 
+  it("kill() takes the server down at once and restart() brings it back with the same data", async () => {
+    const server = await startPrefectServer();
+    try {
+      const client = clientFor(server.apiUrl);
+      const created = await fetch(`${server.apiUrl}/flows/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "survives-a-crash" }),
+      });
+      expect(created.status).toBe(201);
+      await server.kill();
+      expect(await answersHealth(server.apiUrl)).toBe(false);
+      expect(existsSync(server.home)).toBe(true);
+      await server.restart();
+      const flows = await client.POST("/flows/filter", { body: {} });
+      expect(flows.map((flow: { name: string }) => flow.name)).toContain("survives-a-crash");
+    } finally {
+      await server.stop();
+    }
+    expect(existsSync(server.home)).toBe(false);
+  });
+
   it("reports a server that cannot start, with the end of its log", async () => {
     await expect(
       startPrefectServer({
