@@ -85,6 +85,9 @@ function statusAdvice(reason: PrefectApiErrorReason, status: number | undefined)
   }
   if (status === 403) return ". The credentials are valid but not allowed to read this.";
   if (status === 404) return ". Check the id or name, and that PREFECT_API_URL ends in /api.";
+  if (reason === "invalid-response") {
+    return ". Check that PREFECT_API_URL points at Prefect's API (it usually ends in /api), not at a proxy or web page.";
+  }
   return ".";
 }
 

@@ -41,9 +41,11 @@ export function retrying(
       const timeout = AbortSignal.timeout(options.timeoutMs);
       let response: Response;
       try {
-        response = await next(
-          new Request(sent, { signal: AbortSignal.any([request.signal, timeout]) }),
-        );
+        const signal = AbortSignal.any([request.signal, timeout]);
+        response = await next(new Request(sent, { signal }));
+        // Read the body inside the attempt: a connection cut mid-body is then a network error
+        // that is retried, and the attempt's timeout covers the whole answer, not just headers.
+        if (!RETRYABLE_STATUS.has(response.status)) response = await buffered(response, signal);
       } catch (error) {
         if (request.signal.aborted) throw error;
         const label = describeRequest(request, context.apiUrl);
@@ -84,6 +86,31 @@ export function retrying(
       await sleep(retryAfter ?? backoff(attempt, options), undefined, { signal: request.signal });
     }
   };
+}
+
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+
+/**
+ * The same response with its body already read into memory (and its URL kept for messages).
+ * The read gives up when `signal` aborts, whatever fetch implementation produced the body.
+ */
+async function buffered(response: Response, signal: AbortSignal): Promise<Response> {
+  let body: ArrayBuffer | null = null;
+  if (!NULL_BODY_STATUS.has(response.status)) {
+    signal.throwIfAborted();
+    const aborted = new Promise<never>((_, reject) =>
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+    );
+    aborted.catch(() => {}); // only the race below observes it
+    body = await Promise.race([response.arrayBuffer(), aborted]);
+  }
+  const copy = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
 }
 
 /** Full-jitter exponential backoff: a random wait up to base·2^attempt, capped. */

@@ -163,6 +163,42 @@ describe("network errors and timeouts", () => {
     expect(error.message).toContain("after 3 attempts");
   });
 
+  it("retries an answer whose body is cut off half-way, as a network error", async () => {
+    const cutOff = () => () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"id": "3f5a'));
+            controller.error(
+              new TypeError("terminated", { cause: new Error("other side closed") }),
+            );
+          },
+        }),
+        { status: 200, headers: { "content-type": "application/json" } },
+      );
+    const { calls, fetch } = scriptedFetch(cutOff(), ok({ id: FLOW_ID }));
+    await expect(getFlow(client(fetch))).resolves.toEqual({ id: FLOW_ID });
+    expect(calls).toHaveLength(2);
+
+    const alwaysCut = scriptedFetch(cutOff());
+    const error = await apiError(getFlow(client(alwaysCut.fetch, { retries: 1 })));
+    expect(error.reason).toBe("network");
+    expect(error.message).toContain("other side closed");
+    expect(error.message).toContain("after 2 attempts");
+  });
+
+  it("counts a body that arrives too slowly against the attempt's timeout", async () => {
+    const slowBody = () => () =>
+      new Response(new ReadableStream({ start() {} }), {
+        status: 200,
+        headers: { "content-type": "application/json" },
+      });
+    const { calls, fetch } = scriptedFetch(slowBody());
+    const error = await apiError(getFlow(client(fetch, { timeoutMs: 50 })));
+    expect(error.reason).toBe("timeout");
+    expect(calls).toHaveLength(1);
+  });
+
   it("abandons an attempt after the per-attempt timeout and does not retry it", async () => {
     const { calls, fetch } = scriptedFetch(hang, ok({ id: FLOW_ID }));
     const started = performance.now();
