@@ -75,7 +75,7 @@ export function createPrefectClient(
   options: PrefectClientOptions = {},
 ): PrefectClient {
   const retry: RetryOptions = {
-    timeoutMs: options.timeoutMs ?? DEFAULT_RETRY_OPTIONS.timeoutMs,
+    timeoutMs: options.timeoutMs ?? settings.requestTimeoutMs ?? DEFAULT_RETRY_OPTIONS.timeoutMs,
     retries: options.retries ?? DEFAULT_RETRY_OPTIONS.retries,
     baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_OPTIONS.baseDelayMs,
     maxDelayMs: options.retryMaxDelayMs ?? DEFAULT_RETRY_OPTIONS.maxDelayMs,

@@ -36,6 +36,8 @@ export interface PrefectSettings {
     apiKey?: PrefectSettingSource;
     authString?: PrefectSettingSource;
   };
+  /** Per-attempt timeout from PREFECT_API_REQUEST_TIMEOUT (seconds, as Prefect's client reads it). */
+  requestTimeoutMs?: number;
   /** The profile consulted, if one was. */
   profile?: { name: string; file: string };
   /** Set when the URL is a Prefect Cloud workspace URL. */
@@ -93,10 +95,24 @@ export function resolvePrefectSettings(
     settings.authString = auth.value;
     settings.sources.authString = auth.source;
   }
+  const requestTimeoutMs = parseRequestTimeout(env.PREFECT_API_REQUEST_TIMEOUT);
+  if (requestTimeoutMs !== undefined) settings.requestTimeoutMs = requestTimeoutMs;
   if (profile) settings.profile = { name: profile.name, file: profile.file };
   const cloud = detectCloudWorkspace(apiUrl);
   if (cloud) settings.cloud = cloud;
   return settings;
+}
+
+function parseRequestTimeout(raw: string | undefined): number | undefined {
+  const text = nonEmpty(raw);
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new PrefectSettingsError(
+      `PREFECT_API_REQUEST_TIMEOUT must be a number of seconds greater than 0 (e.g. 30), not "${text}".`,
+    );
+  }
+  return seconds * 1000;
 }
 
 function pick(override: string | undefined, fromEnv: string | undefined) {

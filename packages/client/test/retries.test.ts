@@ -210,6 +210,18 @@ describe("network errors and timeouts", () => {
   });
 });
 
+describe("the timeout setting", () => {
+  it("takes the per-attempt timeout from the settings when no option overrides it", async () => {
+    const { fetch } = scriptedFetch(hang);
+    const fromSettings = createPrefectClient({ ...SETTINGS, requestTimeoutMs: 40 }, { fetch });
+    const started = performance.now();
+    const error = await apiError(getFlow(fromSettings));
+    expect(error.reason).toBe("timeout");
+    expect(error.message).toContain("0.04 s");
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
 describe("cancellation", () => {
   afterEach(() => {
     vi.restoreAllMocks();

@@ -365,3 +365,34 @@ describe("Prefect Cloud detection", () => {
     expect(settings.cloud).toBeUndefined();
   });
 });
+
+describe("PREFECT_API_REQUEST_TIMEOUT", () => {
+  const base = { PREFECT_API_URL: "http://env-host:4200/api" };
+
+  it("sets the per-attempt timeout in milliseconds from seconds, fractions included", () => {
+    const settings = resolvePrefectSettings({
+      env: envWithoutProfiles({ ...base, PREFECT_API_REQUEST_TIMEOUT: "2.5" }),
+    });
+    expect(settings.requestTimeoutMs).toBe(2500);
+  });
+
+  it("is absent when unset, leaving the client's default", () => {
+    const settings = resolvePrefectSettings({ env: envWithoutProfiles(base) });
+    expect(settings.requestTimeoutMs).toBeUndefined();
+  });
+
+  it.each(["0", "-5", "soon", "Infinity"])(
+    "refuses %s, naming the variable and an example",
+    (raw) => {
+      expect(() =>
+        resolvePrefectSettings({
+          env: envWithoutProfiles({ ...base, PREFECT_API_REQUEST_TIMEOUT: raw }),
+        }),
+      ).toThrow(
+        new PrefectSettingsError(
+          `PREFECT_API_REQUEST_TIMEOUT must be a number of seconds greater than 0 (e.g. 30), not "${raw}".`,
+        ),
+      );
+    },
+  );
+});
