@@ -39,7 +39,7 @@ export function retrying(
       // Keep an unread copy: a body can be sent only once.
       const sent = isLast ? request : request.clone();
       const timeout = AbortSignal.timeout(options.timeoutMs);
-      let response: Response;
+      let response: Response | undefined;
       try {
         const signal = AbortSignal.any([request.signal, timeout]);
         response = await next(new Request(sent, { signal }));
@@ -57,11 +57,14 @@ export function retrying(
           });
         }
         if (isLast) {
-          throw new PrefectApiError({
-            reason: "network",
-            ...label,
-            hint: `${redactSecrets(networkCause(error), context.secrets)} (after ${attempt + 1} attempts)`,
-          });
+          const cause = `${redactSecrets(networkCause(error), context.secrets)} (after ${attempt + 1} attempts)`;
+          // Headers arrived, so the server was reached: its answer broke off, which is no reason
+          // to tell the user to check that the server is running.
+          throw new PrefectApiError(
+            response
+              ? { reason: "invalid-response", ...label, hint: `the answer was cut off: ${cause}` }
+              : { reason: "network", ...label, hint: cause },
+          );
         }
         await sleep(backoff(attempt, options), undefined, { signal: request.signal });
         continue;

@@ -163,7 +163,7 @@ describe("network errors and timeouts", () => {
     expect(error.message).toContain("after 3 attempts");
   });
 
-  it("retries an answer whose body is cut off half-way, as a network error", async () => {
+  it("retries an answer whose body is cut off half-way, and says so when it never comes whole", async () => {
     const cutOff = () => () =>
       new Response(
         new ReadableStream({
@@ -182,7 +182,8 @@ describe("network errors and timeouts", () => {
 
     const alwaysCut = scriptedFetch(cutOff());
     const error = await apiError(getFlow(client(alwaysCut.fetch, { retries: 1 })));
-    expect(error.reason).toBe("network");
+    expect(error.reason).toBe("invalid-response");
+    expect(error.message).toContain("cut off");
     expect(error.message).toContain("other side closed");
     expect(error.message).toContain("after 2 attempts");
   });
