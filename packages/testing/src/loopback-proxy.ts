@@ -11,6 +11,17 @@ export interface ProxiedRequest {
   status: number;
   /** Milliseconds from the request's arrival to the end of the response. */
   durationMs: number;
+  /** When it arrived, on this process's `performance.now()` clock (to tell parallel requests from
+   * sequential ones). */
+  startedAt: number;
+  /** With `recordBodies`: the query string (`?…`, or empty) and the request body as text. */
+  query?: string;
+  body?: string;
+}
+
+export interface LoopbackProxyOptions {
+  /** Also record each request's query string and body, e.g. to replay the requests later. */
+  recordBodies?: boolean;
 }
 
 /**
@@ -55,7 +66,10 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "up
  * request (to count requests per tool call and prove no write reached Prefect) and can inject
  * delays, dropped connections, error statuses and broken bodies on demand.
  */
-export async function startLoopbackProxy(targetUrl: string): Promise<LoopbackProxy> {
+export async function startLoopbackProxy(
+  targetUrl: string,
+  options: LoopbackProxyOptions = {},
+): Promise<LoopbackProxy> {
   const target = new URL(targetUrl);
   const requests: ProxiedRequest[] = [];
   let rules: Array<FaultRule & { used: number }> = [];
@@ -73,17 +87,22 @@ export async function startLoopbackProxy(targetUrl: string): Promise<LoopbackPro
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const url = req.url ?? "/";
+    const path = url.split("?")[0] ?? "/";
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
     const record = (status: number) =>
       requests.push({
         method: req.method ?? "GET",
         path,
         status,
         durationMs: performance.now() - started,
+        startedAt: started,
+        ...(options.recordBodies
+          ? { query: url.slice(path.length), body: body.toString("utf8") }
+          : {}),
       });
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
 
     const fault = pickFault(path);
     if (fault?.kind === "drop") {
@@ -137,9 +156,9 @@ export async function startLoopbackProxy(targetUrl: string): Promise<LoopbackPro
     if (fault?.kind === "truncate") {
       // Promise the whole body, send half, then close: the client sees a cut-off response.
       res.writeHead(upstream.status, { ...responseHeaders, "content-length": answer.length });
-      res.write(answer.subarray(0, Math.floor(answer.length / 2)));
       record(upstream.status);
-      req.socket.destroy();
+      // Destroy only once the half is flushed, or the client sees a refused connection instead.
+      res.write(answer.subarray(0, Math.floor(answer.length / 2)), () => req.socket.destroy());
       return;
     }
     res.writeHead(upstream.status, responseHeaders);
