@@ -5,6 +5,7 @@ import {
   ListToolsRequestSchema,
   type Tool as McpToolListing,
 } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import {
   type PrefectClientOptions,
   type PrefectSettings,
@@ -24,6 +25,10 @@ import {
   type WorkspaceGrant,
   withWorkspaceArgument,
 } from "./workspace-grant.js";
+
+// The SDK builds an Ajv validator per server unless given one, and the HTTP apps build a server per
+// request: ~10 % of a call's CPU. It only serves elicitation (which we never send), so share one.
+const SHARED_SCHEMA_VALIDATOR = new AjvJsonSchemaValidator();
 
 /** What a per-call settings resolver sees: the HTTP request's headers, and the tool's arguments. */
 export interface SettingsRequest {
@@ -86,7 +91,10 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   const server = new McpServer(
     { name: options.name ?? "prefect-mcp", version: options.version ?? "0.0.0" },
-    { capabilities: { tools: { listChanged: true }, logging: {} } },
+    {
+      capabilities: { tools: { listChanged: true }, logging: {} },
+      jsonSchemaValidator: SHARED_SCHEMA_VALIDATOR,
+    },
   );
   const resolveSettings = grant ? grantSettings(grant) : settingsResolver(options.settings);
 
