@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import {
+  builtBin,
   connectStdioMcp,
   createFlow,
   createSeedClient,
@@ -25,9 +25,7 @@ import { FAKE_API_KEY, FAKE_AUTH_STRING, LeakScan } from "../src/fake-secrets.js
  * other statuses not retried, and every failure an isError result that says what happened.
  */
 
-const BIN = fileURLToPath(
-  new URL("../node_modules/@prefect-mcp/stdio/dist/main.js", import.meta.url),
-);
+const BIN = builtBin("prefect-mcp");
 const FLOWS = "/flows/filter";
 const DOCUMENTED_ATTEMPTS = 1 + 3;
 // The client's default retryMaxDelayMs: a Retry-After beyond it ends the retries.

@@ -24,7 +24,13 @@ export {
   type StartPrefectServerOptions,
   startPrefectServer,
 } from "./prefect-server.js";
-export { ensurePrefectEnv, type PrefectEnv } from "./python-env.js";
+export {
+  ensurePrefectEnv,
+  ensurePythonEnv,
+  type PrefectEnv,
+  type PythonEnv,
+  type PythonEnvSpec,
+} from "./python-env.js";
 export { readMarkedSection, readmePath, writeMarkedSection } from "./readme-sections.js";
 export { type ProcessExit, type RunProcessOptions, runProcess } from "./run-process.js";
 export * from "./seed/index.js";
@@ -44,9 +50,11 @@ declare module "vitest" {
   }
 }
 
+export { type BinName, builtBin } from "./built-bins.js";
 export {
   type FaultRule,
   type LoopbackProxy,
+  type LoopbackProxyOptions,
   type ProxiedRequest,
   type ProxyFault,
   startLoopbackProxy,
