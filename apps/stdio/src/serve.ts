@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import {
   type PrefectSettings,
   PrefectSettingsError,
@@ -10,6 +11,7 @@ import {
   createPrefectMcpServer,
   displayApiUrl,
 } from "@prefect-mcp/tools";
+import { messageLines, type OversizedMessage } from "./message-lines.js";
 
 export interface ServeStdioOptions {
   /** Use this profile of profiles.toml (as PREFECT_PROFILE does). */
@@ -53,7 +55,18 @@ export async function serveStdio(options: ServeStdioOptions = {}): Promise<strin
     process.stdout.once("error", () => resolve("stdout closed"));
     server.server.onclose = () => resolve("transport closed");
   });
-  await server.connect(new StdioServerTransport());
+  // The SDK's stdio transport buffers at most 10 MiB of one message; past that it closes itself, and
+  // the server with it, without a word. No tool takes arguments anywhere near that size, so such a
+  // message is dropped before it reaches the SDK: its request is answered with an error (when its id
+  // can be read), the operator gets one line on stderr, and the server keeps serving.
+  const lines = messageLines(MAX_MESSAGE_BYTES, (message) =>
+    refuseOversized(message, transport, log),
+  );
+  const transport = new StdioServerTransport(lines, process.stdout, {
+    maxBufferSize: MAX_MESSAGE_BYTES,
+  });
+  process.stdin.pipe(lines);
+  await server.connect(transport);
   if (typeof settings === "object") {
     log(
       `serving over stdio; Prefect API ${displayApiUrl(settings.apiUrl)} (${sourceOf(settings)})`,
@@ -64,6 +77,31 @@ export async function serveStdio(options: ServeStdioOptions = {}): Promise<strin
   // A hung docs connection must not keep a client waiting for the process to end.
   await Promise.race([server.close().catch(() => {}), sleep(3_000, undefined, { ref: false })]);
   return reason;
+}
+
+/** The largest message read from the client, newline included (the SDK's own default limit). */
+const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+function refuseOversized(
+  { bytes, id }: OversizedMessage,
+  transport: StdioServerTransport,
+  log: (message: string) => void,
+): void {
+  const size = `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  const answered =
+    id === undefined ? "" : ` and request ${JSON.stringify(id)} answered with an error`;
+  log(
+    `a message from the client was larger than 10 MiB (${size}); it was skipped${answered}, and the server goes on serving.`,
+  );
+  if (id === undefined) return;
+  void transport.send({
+    jsonrpc: "2.0",
+    id,
+    error: {
+      code: ErrorCode.InvalidRequest,
+      message: `The request is ${size}, over the 10 MiB that prefect-mcp reads in one message. Send smaller arguments.`,
+    },
+  });
 }
 
 /**

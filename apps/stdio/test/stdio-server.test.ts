@@ -163,6 +163,48 @@ describe("the stdio channel and the process's life", () => {
     expect(session.stderr).toContain("serving over stdio");
   });
 
+  // The SDK's stdio transport would close, and the process exit 0 without a word.
+  it("answers a request over 10 MiB with an error, says so on stderr, and keeps serving", async () => {
+    const session = await connectStdio(["--no-docs"], withPrefect());
+    try {
+      const padding = "x".repeat(12 * 1024 * 1024);
+      await expect(session.call("get_flows", { padding })).rejects.toThrow(
+        /The request is 12\.0 MiB, over the 10 MiB that prefect-mcp reads in one message/,
+      );
+      expect(await session.toolNames()).toContain("get_flows");
+      const result = await session.call("get_flows", { limit: 1 });
+      expect(result.isError).toBeFalsy();
+      expect(session.stderr().split("\n").slice(1).join("\n")).toMatch(
+        /^\[prefect-mcp\] a message from the client was larger than 10 MiB \(12\.0 MiB\); it was skipped and request \d+ answered with an error, and the server goes on serving\.\n$/,
+      );
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("answers an oversized request whose id comes first, skips an oversized notification, and exits 0", async () => {
+    const session = new RawSession(["--no-docs"], withPrefect());
+    await session.initialize();
+    const padding = "x".repeat(11 * 1024 * 1024);
+    // Sent as {"jsonrpc", "id", "method", …}: the Python SDK's order, the id at the start.
+    const refused = await session.request(2, "tools/call", {
+      name: "get_flows",
+      arguments: { padding },
+    });
+    expect(refused).toMatchObject({ id: 2, error: { code: -32600 } });
+    // A notification has no id: nothing to answer, only the line on stderr.
+    session.send({ method: "notifications/x", params: { padding } });
+    expect(await session.request(3, "ping")).toMatchObject({ id: 3, result: {} });
+    session.child.stdin.end();
+    expect(await session.exit()).toEqual({ code: 0, signal: null });
+    const ids = session.lines().map((line) => (JSON.parse(line) as { id?: unknown }).id);
+    expect(ids).toEqual([1, 2, 3]);
+    expect(session.stderr).toContain(
+      "(11.0 MiB); it was skipped and request 2 answered with an error",
+    );
+    expect(session.stderr).toContain("(11.0 MiB); it was skipped, and the server goes on serving.");
+  });
+
   it("exits with code 0 on SIGTERM", async () => {
     const session = new RawSession(["--no-docs"], withPrefect());
     await session.initialize();

@@ -1,5 +1,5 @@
 import jmespath from "jmespath";
-import { InputError } from "./errors.js";
+import { echo, InputError } from "./errors.js";
 
 /** Applies a caller's JMESPath expression to a result; a bad expression is an input error. */
 export function applyJmespath(expression: string, data: unknown): unknown {
@@ -8,7 +8,7 @@ export function applyJmespath(expression: string, data: unknown): unknown {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new InputError(
-      `jmespath: ${reason} in "${expression}". Example of a valid expression: "flow_runs[?state_type=='FAILED'].id".`,
+      `jmespath: ${reason} in "${echo(expression)}". Example of a valid expression: "flow_runs[?state_type=='FAILED'].id".`,
     );
   }
 }

@@ -5,6 +5,7 @@ import {
 } from "@prefect-mcp/client";
 import type { AnyTool, ToolContext } from "./define-tool.js";
 import { applyJmespath } from "./jmespath.js";
+import { checkRawArguments } from "./raw-arguments.js";
 
 export interface RunToolOptions {
   /** How to reach Prefect; a function is called only once the arguments are known to be valid. */
@@ -28,6 +29,7 @@ export async function runTool(
   options: RunToolOptions,
 ): Promise<Record<string, unknown>> {
   const input = tool.inputSchema.strict().parse(args) as Record<string, unknown>;
+  checkRawArguments(args);
   const connection =
     tool.readsPrefect === false
       ? withoutPrefect(tool.name)

@@ -1,5 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
+  CallToolRequestParamsSchema,
   CallToolRequestSchema,
   type CallToolResult,
   ListToolsRequestSchema,
@@ -11,10 +12,11 @@ import {
   type PrefectSettings,
   resolvePrefectSettings,
 } from "@prefect-mcp/client";
+import { z } from "zod";
 import type { AnyTool } from "./define-tool.js";
 import { toolListing } from "./definitions.js";
 import { type DocsProxy, startDocsProxy } from "./docs-proxy.js";
-import { InputError } from "./errors.js";
+import { echo, InputError } from "./errors.js";
 import { registerPrompts } from "./prompts.js";
 import { runTool } from "./run-tool.js";
 import { errorResult, successResult } from "./tool-results.js";
@@ -29,6 +31,15 @@ import {
 // The SDK builds an Ajv validator per server unless given one, and the HTTP apps build a server per
 // request: ~10 % of a call's CPU. It only serves elicitation (which we never send), so share one.
 const SHARED_SCHEMA_VALIDATOR = new AjvJsonSchemaValidator();
+
+// The SDK's CallToolRequestSchema copies `arguments`, which drops an own `__proto__` key before
+// runTool can refuse it. This one hands the handler the arguments as sent; the SDK still checks the
+// request against its own schema before the handler runs.
+const CALL_TOOL_AS_SENT = CallToolRequestSchema.extend({
+  params: CallToolRequestParamsSchema.extend({
+    arguments: z.custom<Record<string, unknown>>().optional(),
+  }),
+});
 
 /** What a per-call settings resolver sees: the HTTP request's headers, and the tool's arguments. */
 export interface SettingsRequest {
@@ -116,14 +127,14 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
   }));
 
   server.server.setRequestHandler(
-    CallToolRequestSchema,
+    CALL_TOOL_AS_SENT,
     async (request, extra): Promise<CallToolResult> => {
       const { name, arguments: args = {} } = request.params;
       if (docs?.handles(name)) return docs.call(name, args, extra.signal);
       const tool = byName.get(name);
       if (!tool) {
         const known = [...byName.keys()].join(", ");
-        const unknown = new InputError(`Unknown tool "${name}". Available tools: ${known}.`);
+        const unknown = new InputError(`Unknown tool "${echo(name)}". Available tools: ${known}.`);
         return errorResult(undefined, unknown, undefined, log) as CallToolResult;
       }
       let settings: PrefectSettings | undefined;

@@ -8,7 +8,7 @@ import {
 } from "@prefect-mcp/client";
 import { z } from "zod";
 import type { AnyTool } from "./define-tool.js";
-import { InputError } from "./errors.js";
+import { echo, InputError } from "./errors.js";
 
 /** A tool result as MCP carries it. */
 export interface ToolResult {
@@ -76,12 +76,19 @@ function describeError(
   return `${tool?.name ?? "The tool"} failed unexpectedly: ${reason}. This is a bug in prefect-mcp; the details are in the server's log.`;
 }
 
+/** The most unknown argument names one error lists. */
+const MAX_LISTED_KEYS = 5;
+
 function describeInvalidArguments(tool: AnyTool | undefined, error: z.ZodError): string {
   const problems = error.issues.map((issue) => {
-    const where = issue.path.length ? issue.path.join(".") : "arguments";
+    const where = issue.path.length
+      ? issue.path.map((part) => echo(String(part))).join(".")
+      : "arguments";
     if (issue.code === "unrecognized_keys") {
       const allowed = tool ? `; accepted: ${Object.keys(tool.inputSchema.shape).join(", ")}` : "";
-      return `unknown argument ${issue.keys.map((key) => `"${key}"`).join(", ")}${allowed}`;
+      const listed = issue.keys.slice(0, MAX_LISTED_KEYS).map((key) => `"${echo(key)}"`);
+      const more = issue.keys.length - listed.length;
+      return `unknown argument ${listed.join(", ")}${more > 0 ? ` and ${more} more` : ""}${allowed}`;
     }
     if (issue.code === "invalid_value") {
       return `${where} must be one of: ${issue.values.map(String).join(", ")}`;

@@ -2,7 +2,7 @@ import type { PrefectSettings } from "@prefect-mcp/client";
 import { z } from "zod";
 import { compact } from "./compact.js";
 import { type AnyTool, defineTool, type GrantedWorkspace, READ_ONLY } from "./define-tool.js";
-import { InputError } from "./errors.js";
+import { echo, InputError } from "./errors.js";
 
 /**
  * A caller's Prefect Cloud OAuth grant: the workspaces they consented to, and how to reach one of
@@ -60,7 +60,7 @@ export function chooseWorkspace(
   );
   if (!match) {
     throw new InputError(
-      `workspace_id "${String(requested).slice(0, 100)}" is not a workspace you authorized. Use one of: ${choices(granted)}. To reach another workspace, reconnect and consent to it.`,
+      `workspace_id "${echo(String(requested))}" is not a workspace you authorized. Use one of: ${choices(granted)}. To reach another workspace, reconnect and consent to it.`,
     );
   }
   return match;

@@ -145,6 +145,38 @@ describe("read_events", () => {
     expect(result.text).toMatch(/next_page is not a page token from read_events/);
   });
 
+  it("refuses a token in Prefect's wrapping but not of its shape, instead of Prefect's 500", async () => {
+    const wrap = (json: string) =>
+      Buffer.from(Buffer.from(json).toString("base64")).toString("base64");
+    const first = await tools.call("read_events", {
+      event_type_prefix: `${prefix}invoice`,
+      limit: 5,
+    });
+    const real = first.data.next_page as string;
+    const query = JSON.parse(
+      Buffer.from(Buffer.from(real, "base64").toString(), "base64").toString(),
+    ) as { filter: Record<string, unknown> };
+    expect(query).toMatchObject({ page_size: 5, offset: 5, count: invoiceCount });
+    const crafted = [
+      "Ym5Wc2JBPT0=", // null
+      "VzEwPQ==", // []
+      wrap("{}"),
+      wrap('{"__proto__": {"polluted": true}}'),
+      wrap(JSON.stringify({ ...query, page_size: 1_000_000 })),
+      wrap(JSON.stringify({ ...query, offset: "5" })),
+      wrap(JSON.stringify({ ...query, filter: { ...query.filter, unknown: 1 } })),
+      wrap(JSON.stringify({ ...query, filter: { event: { prefix: ["\ud800"] } } })),
+      `${real}AAAAAAAA`,
+    ];
+    for (const next_page of crafted) {
+      const result = await tools.call("read_events", { next_page });
+      expect(result.isError, next_page).toBe(true);
+      expect(result.text).toBe(
+        "next_page is not a page token from read_events; pass the previous answer's next_page unchanged.",
+      );
+    }
+  });
+
   it("rejects a limit over 500, saying how to read on", async () => {
     const result = await tools.call("read_events", { limit: 501 });
     expect(result.isError).toBe(true);

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { compact } from "../compact.js";
 import { defineTool, READ_ONLY } from "../define-tool.js";
 import { InputError } from "../errors.js";
+import { validateFilter } from "../filter-validation.js";
 import { isoTimeParam, jmespathParam } from "../params.js";
+import { problemIn } from "../raw-arguments.js";
 
 /** Prefect answers at most 50 events per request (its INTERACTIVE_PAGE_SIZE). */
 const EVENTS_PER_REQUEST = 50;
@@ -151,17 +153,40 @@ function pageToken(nextPage: string): string {
   return token;
 }
 
-/** A self-hosted server's token: base64 of its own base64-encoded JSON query (Prefect 3.9). */
+/**
+ * Whether `token` is what a self-hosted server (Prefect 3.9) hands out: base64 of the base64 of
+ * `{"filter": <EventFilter>, "count", "page_size", "offset"}`. Prefect reads any other JSON in that
+ * wrapping as far as it can and then fails with a 500, so nothing else is sent.
+ */
 function isServerPageToken(token: string): boolean {
-  const base64 = /^[A-Za-z0-9+/]+={0,2}$/;
-  if (!base64.test(token)) return false;
-  const inner = Buffer.from(token, "base64").toString("utf8");
-  if (!base64.test(inner)) return false;
+  const inner = strictBase64(token)?.toString("utf8");
+  const json = inner === undefined ? undefined : strictBase64(inner);
+  if (!json) return false;
+  let query: unknown;
   try {
-    return typeof JSON.parse(Buffer.from(inner, "base64").toString("utf8")) === "object";
+    query = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(json));
   } catch {
     return false;
   }
+  if (!query || typeof query !== "object" || Array.isArray(query)) return false;
+  const { filter, count, page_size, offset } = query as Record<string, unknown>;
+  const isCount = (value: unknown): value is number =>
+    Number.isSafeInteger(value) && (value as number) >= 0;
+  if (!isCount(count) || !isCount(offset) || !isCount(page_size)) return false;
+  // Prefect pages by at most its own page size; a larger one would be a crafted read of everything.
+  if (page_size < 1 || page_size > EVENTS_PER_REQUEST || problemIn(filter)) return false;
+  try {
+    validateFilter("EventFilter", filter, "next_page");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The bytes of canonical base64 (as Python writes it), or undefined for anything else. */
+function strictBase64(text: string): Buffer | undefined {
+  const bytes = Buffer.from(text, "base64");
+  return text && bytes.toString("base64") === text ? bytes : undefined;
 }
 
 function summarize(received: Schema<"ReceivedEvent">, payloadChars: number) {
