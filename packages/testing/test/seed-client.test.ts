@@ -4,6 +4,7 @@ import {
   createFlow,
   createSeedClient,
   type PrefectServer,
+  startLoopbackProxy,
   startPrefectServer,
 } from "../src/index.js";
 
@@ -35,4 +36,22 @@ it("reports a wrong password as the refusal Prefect gives it", async () => {
   await expect(createFlow(seed)).rejects.toThrow(
     "GET /csrf-token failed with HTTP 401: Unauthorized (fetching the CSRF token this server demands for writes)",
   );
+});
+
+it("resends a write whose socket was closed before the server read it, once, and then succeeds", async () => {
+  const proxy = await startLoopbackProxy(server.apiUrl);
+  try {
+    proxy.setFaults([{ fault: { kind: "drop" }, pathIncludes: "/flows/", times: 1 }]);
+    const flow = await createFlow(
+      createSeedClient({ apiUrl: proxy.url, authString: "admin:s3cret" }),
+    );
+    const statuses = proxy.requests
+      .filter((request) => request.method === "POST" && request.path === "/api/flows/")
+      .map((request) => request.status);
+    // Dropped, then resent; the 403 in between is this server asking for its CSRF token first.
+    expect(statuses).toEqual([0, 403, 201]);
+    expect(flow.id).toMatch(/^[0-9a-f-]{36}$/);
+  } finally {
+    await proxy.close();
+  }
 });

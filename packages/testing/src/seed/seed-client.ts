@@ -118,9 +118,29 @@ export function createSeedClient(options: SeedClientOptions): SeedClient {
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const RETRY_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000];
 
+/**
+ * A kept-alive socket that the server closed while idle fails the next request before the server
+ * read it (undici: "other side closed", ECONNRESET); resending that one cannot duplicate a write.
+ */
+function isStaleSocket(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return (
+    cause?.code === "UND_ERR_SOCKET" ||
+    cause?.code === "ECONNRESET" ||
+    /other side closed/.test(cause?.message ?? "")
+  );
+}
+
 async function fetchWithRetries(request: Request): Promise<Response> {
   for (const delay of RETRY_DELAYS_MS) {
-    const response = await fetch(request.clone());
+    let response: Response;
+    try {
+      response = await fetch(request.clone());
+    } catch (error) {
+      if (!isStaleSocket(error)) throw error;
+      await sleep(delay);
+      continue;
+    }
     if (!RETRY_STATUSES.has(response.status)) return response;
     await response.body?.cancel();
     await sleep(delay);
