@@ -101,11 +101,19 @@ async function buffered(response: Response, signal: AbortSignal): Promise<Respon
   let body: ArrayBuffer | null = null;
   if (!NULL_BODY_STATUS.has(response.status)) {
     signal.throwIfAborted();
-    const aborted = new Promise<never>((_, reject) =>
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
-    );
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
     aborted.catch(() => {}); // only the race below observes it
-    body = await Promise.race([response.arrayBuffer(), aborted]);
+    try {
+      body = await Promise.race([response.arrayBuffer(), aborted]);
+    } finally {
+      // The attempt's timeout keeps the signal alive for its whole span (30 s by default); a
+      // listener left on it would keep this race, and so the body it settled with, alive as long.
+      signal.removeEventListener("abort", onAbort);
+    }
   }
   const copy = new Response(body, {
     status: response.status,
