@@ -29,6 +29,29 @@ describe("startLoopbackProxy", () => {
     ]);
   });
 
+  it("records query strings and bodies only when asked, and when each request arrived", async () => {
+    expect(proxy.requests.every((request) => request.body === undefined)).toBe(true);
+    const recording = await startLoopbackProxy(inject("prefectApiUrl"), { recordBodies: true });
+    try {
+      const before = performance.now();
+      await fetch(`${recording.url}/health?probe=1`);
+      await fetch(`${recording.url}/flows/filter`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ limit: 1 }),
+      });
+      const [health, flows] = recording.requests;
+      expect([health?.query, health?.body]).toEqual(["?probe=1", ""]);
+      expect([flows?.query, flows?.body]).toEqual(["", JSON.stringify({ limit: 1 })]);
+      expect(health?.startedAt).toBeGreaterThanOrEqual(before);
+      expect(flows?.startedAt).toBeGreaterThanOrEqual(
+        (health?.startedAt ?? 0) + (health?.durationMs ?? 0),
+      );
+    } finally {
+      await recording.close();
+    }
+  });
+
   it("answers an injected status for as many matching requests as asked, then passes through", async () => {
     proxy.reset();
     proxy.setFaults([
