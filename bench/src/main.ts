@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
   createSeedClient,
+  freePort,
   type LoopbackProxy,
   startLoopbackProxy,
   startPrefectServer,
@@ -259,7 +259,7 @@ async function startPrefect(cleanup: Cleanup) {
   cleanup.add("remove the servers' home", () => rm(home, { recursive: true, force: true }));
   const setting: ServerSetting = {
     apiUrl: proxy.url,
-    docsUrl: `http://127.0.0.1:${await closedPort()}/mcp`,
+    docsUrl: `http://127.0.0.1:${await freePort()}/mcp`,
     home,
   };
   say(`Prefect at ${prefect.apiUrl}, proxied at ${proxy.url}`);
@@ -297,21 +297,6 @@ async function recordCall(
     proxy.reset();
     await server.close();
   }
-}
-
-/** A loopback port that was free a moment ago and that nothing listens on now. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not find a free port"));
-      });
-    });
-  });
 }
 
 process.exit(await main());

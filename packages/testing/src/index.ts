@@ -51,6 +51,7 @@ declare module "vitest" {
 }
 
 export { type BinName, builtBin } from "./built-bins.js";
+export { freePort } from "./free-port.js";
 export {
   type FaultRule,
   type LoopbackProxy,

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { envWithoutPrefectSettings } from "./child-env.js";
+import { freePort } from "./free-port.js";
 import { ensurePrefectEnv } from "./python-env.js";
 import { testingPackageDir } from "./repo-root.js";
 
@@ -201,19 +201,4 @@ async function endSupervisor(child: ChildProcess): Promise<void> {
 async function logTail(file: string, lines = 40): Promise<string> {
   const text = await readFile(file, "utf8").catch(() => "(no log)");
   return text.trimEnd().split("\n").slice(-lines).join("\n");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not find a free port"));
-      });
-    });
-  });
 }
