@@ -1,11 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
-  builtBin,
-  connectStdioMcp,
   createFlow,
   createSeedClient,
   type FaultRule,
-  isolatedEnv,
   type LoopbackProxy,
   type McpConnection,
   type PrefectServer,
@@ -16,7 +13,8 @@ import {
   uniqueName,
 } from "@prefect-mcp/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { FAKE_API_KEY, FAKE_AUTH_STRING, LeakScan } from "../src/fake-secrets.js";
+import { FAKE_AUTH_STRING, LeakScan } from "../src/fake-secrets.js";
+import { connectStdioWithFakeCredentials } from "../src/stdio-under-test.js";
 
 /*
  * Faults between our server and Prefect, as the documented client behaviour promises to handle
@@ -25,7 +23,6 @@ import { FAKE_API_KEY, FAKE_AUTH_STRING, LeakScan } from "../src/fake-secrets.js
  * other statuses not retried, and every failure an isError result that says what happened.
  */
 
-const BIN = builtBin("prefect-mcp");
 const FLOWS = "/flows/filter";
 const DOCUMENTED_ATTEMPTS = 1 + 3;
 // The client's default retryMaxDelayMs: a Retry-After beyond it ends the retries.
@@ -47,16 +44,7 @@ beforeAll(async () => {
     })
   ).name;
   proxy = await startLoopbackProxy(prefect.apiUrl);
-  stdio = await connectStdioMcp({
-    command: process.execPath,
-    args: [BIN, "--no-docs"],
-    env: isolatedEnv({
-      PREFECT_API_URL: proxy.url,
-      PREFECT_API_AUTH_STRING: FAKE_AUTH_STRING,
-      // Both set: the auth string must win (Prefect refuses a Bearer key), and the key never leak.
-      PREFECT_API_KEY: FAKE_API_KEY,
-    }),
-  });
+  stdio = await connectStdioWithFakeCredentials(proxy.url);
 });
 
 afterAll(async () => {
@@ -218,15 +206,8 @@ describe("timeouts, with a short per-attempt timeout", () => {
   let shortTimeout: McpConnection & { stderr(): string };
 
   beforeAll(async () => {
-    shortTimeout = await connectStdioMcp({
-      command: process.execPath,
-      args: [BIN, "--no-docs"],
-      env: isolatedEnv({
-        PREFECT_API_URL: proxy.url,
-        PREFECT_API_AUTH_STRING: FAKE_AUTH_STRING,
-        PREFECT_API_KEY: FAKE_API_KEY,
-        PREFECT_API_REQUEST_TIMEOUT: String(SHORT_TIMEOUT_MS / 1000),
-      }),
+    shortTimeout = await connectStdioWithFakeCredentials(proxy.url, {
+      PREFECT_API_REQUEST_TIMEOUT: String(SHORT_TIMEOUT_MS / 1000),
     });
   });
 

@@ -7,8 +7,6 @@ import {
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { prefectOpenApiSpec } from "@prefect-mcp/client";
 import {
-  builtBin,
-  connectStdioMcp,
   createAutomation,
   createDeployment,
   createFlow,
@@ -20,7 +18,6 @@ import {
   createTaskRun,
   createWorkPool,
   emitEvents,
-  isolatedEnv,
   type LoopbackProxy,
   type McpConnection,
   type PrefectServer,
@@ -31,9 +28,10 @@ import {
 import { allTools } from "@prefect-mcp/tools";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FAKE_API_KEY, FAKE_AUTH_STRING, LeakScan } from "../src/fake-secrets.js";
+import { FAKE_AUTH_STRING, LeakScan } from "../src/fake-secrets.js";
 import { notARead, type PrefectSnapshot, snapshotPrefect } from "../src/read-only-oracle.js";
 import { MAX_ANSWER_CHARS, stackTraceIn, unactionable } from "../src/result-checks.js";
+import { connectStdioWithFakeCredentials } from "../src/stdio-under-test.js";
 import {
   type FuzzCall,
   hostileCall,
@@ -57,8 +55,6 @@ const BATCH = 4;
 const FUZZ_TIMEOUT_MS = FULL ? 40 * 60_000 : 60_000;
 /** Replays a run: a failing property prints the seed it used. */
 const SEED = process.env.RELIABILITY_SEED ? Number(process.env.RELIABILITY_SEED) : undefined;
-
-const BIN = builtBin("prefect-mcp");
 
 /** `arguments` values that are not an object at all. */
 const NOT_OBJECTS = [[], null, "flow_run_id", 42];
@@ -93,18 +89,7 @@ beforeAll(async () => {
   });
   proxy = await startLoopbackProxy(prefect.apiUrl);
   seed = createSeedClient({ apiUrl: prefect.apiUrl, authString: FAKE_AUTH_STRING });
-  [data, mcp] = await Promise.all([
-    seedPrefect(seed),
-    connectStdioMcp({
-      command: process.execPath,
-      args: [BIN, "--no-docs"],
-      env: isolatedEnv({
-        PREFECT_API_URL: proxy.url,
-        PREFECT_API_AUTH_STRING: FAKE_AUTH_STRING,
-        PREFECT_API_KEY: FAKE_API_KEY,
-      }),
-    }),
-  ]);
+  [data, mcp] = await Promise.all([seedPrefect(seed), connectStdioWithFakeCredentials(proxy.url)]);
   listed = (await mcp.client.listTools()).tools;
   const validator = new AjvJsonSchemaValidator();
   for (const tool of listed) {
