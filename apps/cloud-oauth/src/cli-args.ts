@@ -16,7 +16,13 @@ import {
 export type CliCommand =
   | { kind: "help" }
   | { kind: "version" }
-  | ({ kind: "serve"; enable: string[]; disable: string[]; docs: boolean } & ListenOptions);
+  | ({
+      kind: "serve";
+      enable: string[];
+      disable: string[];
+      docs: boolean;
+      ui: boolean;
+    } & ListenOptions);
 
 // No --profile or --api-url: each caller's token and consented workspaces decide what is read.
 const OPTIONS = {
@@ -42,8 +48,8 @@ export function parseCliArgs(
   }
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
-  const { enable, disable, docs } = parseAppOptions(values, knownTools);
-  return { kind: "serve", ...parseListenOptions(values, env), enable, disable, docs };
+  const { enable, disable, docs, ui } = parseAppOptions(values, knownTools);
+  return { kind: "serve", ...parseListenOptions(values, env), enable, disable, docs, ui };
 }
 
 function parse(argv: readonly string[]) {

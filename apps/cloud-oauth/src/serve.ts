@@ -41,6 +41,8 @@ export interface ServeCloudOAuthOptions {
   disable?: readonly string[];
   /** Proxy Prefect's docs MCP server (default true). */
   docs?: boolean;
+  /** Serve the MCP Apps views (default true). */
+  ui?: boolean;
   /** Parsed settings; default: `PREFECT_MCP_CLOUD_*` from `env`. */
   settings?: CloudOAuthSettings;
   /** Where settings come from (default `process.env`). */
@@ -187,6 +189,7 @@ export async function serveCloudOAuth(
       ...(options.enable?.length ? { enable: options.enable } : {}),
       ...(options.disable?.length ? { disable: options.disable } : {}),
       docs,
+      ui: options.ui !== false,
       log: warn,
       clientOptions: { userAgentSuffix: `prefect-mcp-cloud/${options.version ?? "0.0.0"}` },
       name: options.name ?? "prefect-mcp-cloud",

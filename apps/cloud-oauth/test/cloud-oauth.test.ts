@@ -109,6 +109,12 @@ describe("prefect-mcp-cloud against the Cloud simulator and real Prefect servers
         "workspace_id",
       );
       expect(byName.has("list_authorized_workspaces")).toBe(true);
+      // The MCP Apps views come with the server, whatever the app.
+      expect(byName.get("diagnose_flow_run")?._meta?.ui).toEqual({
+        resourceUri: "ui://prefect/flow-run",
+      });
+      const { contents } = await mcp.client.readResource({ uri: "ui://prefect/flow-run" });
+      expect((contents[0] as { text: string }).text).toMatch(/^<!doctype html>/i);
     } finally {
       await mcp.close();
     }

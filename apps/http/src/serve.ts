@@ -18,6 +18,8 @@ export interface ServeHttpOptions {
   disable?: readonly string[];
   /** Proxy Prefect's docs MCP server (default true). */
   docs?: boolean;
+  /** Serve the MCP Apps views (default true). */
+  ui?: boolean;
   /** Browser origins allowed to call /mcp; a request without Origin always passes. */
   allowedOrigins?: readonly string[];
   /** Largest request body in bytes (default 1 MiB). */
@@ -75,6 +77,7 @@ export async function serveHttp(options: ServeHttpOptions = {}): Promise<HttpSer
         ...(options.enable?.length ? { enable: options.enable } : {}),
         ...(options.disable?.length ? { disable: options.disable } : {}),
         docs,
+        ui: options.ui !== false,
         log: warn,
         clientOptions: {
           // Redirects are refused by the client itself, so an allowed host cannot bounce the

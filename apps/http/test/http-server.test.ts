@@ -89,6 +89,19 @@ describe("the HTTP surface", () => {
     expect(result.data.flows.map((flow: { name: string }) => flow.name)).toEqual([name]);
   });
 
+  it("serves the MCP Apps views the tools link to, as built", async () => {
+    const client = await server.connect();
+    try {
+      const { tools } = await client.client.listTools();
+      const uri = tools.find((tool) => tool.name === "get_dashboard")?._meta?.ui;
+      expect(uri).toEqual({ resourceUri: "ui://prefect/dashboard" });
+      const { contents } = await client.client.readResource({ uri: "ui://prefect/dashboard" });
+      expect((contents[0] as { text: string }).text).toMatch(/^<!doctype html>/i);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("answers 403 to a foreign Origin and serves an allowed one", async () => {
     const mcp = `${server.url}/mcp`;
     const bad = await rawRequest(mcp, {

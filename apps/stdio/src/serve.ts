@@ -22,6 +22,8 @@ export interface ServeStdioOptions {
   disable?: readonly string[];
   /** Proxy Prefect's docs MCP server (default true). */
   docs?: boolean;
+  /** Serve the MCP Apps views (default true). */
+  ui?: boolean;
   /** Where settings come from (default `process.env`). */
   env?: Record<string, string | undefined>;
   name?: string;
@@ -43,6 +45,7 @@ export async function serveStdio(options: ServeStdioOptions = {}): Promise<strin
     ...(options.enable?.length ? { enable: options.enable } : {}),
     ...(options.disable?.length ? { disable: options.disable } : {}),
     docs: options.docs === false ? false : {},
+    ui: options.ui !== false,
     log,
     name: options.name ?? "prefect-mcp",
     ...(options.version ? { version: options.version } : {}),

@@ -52,6 +52,31 @@ describe("prefect-mcp over stdio against a real Prefect server", () => {
     }
   });
 
+  it("serves the MCP Apps views from the built packages, and none with --no-ui", async () => {
+    const session = await connectStdio(["--no-docs"], withPrefect());
+    try {
+      const { resources } = await session.client.listResources();
+      expect(resources.map((resource) => resource.uri).sort()).toEqual([
+        "ui://prefect/dashboard",
+        "ui://prefect/flow-run",
+      ]);
+      for (const { uri } of resources) {
+        const { contents } = await session.client.readResource({ uri });
+        expect((contents[0] as { text: string }).text).toMatch(/^<!doctype html>/i);
+      }
+    } finally {
+      await session.close();
+    }
+    const plain = await connectStdio(["--no-docs", "--no-ui"], withPrefect());
+    try {
+      const { tools } = await plain.client.listTools();
+      expect(tools.filter((tool) => tool._meta)).toEqual([]);
+      expect(plain.client.getServerCapabilities()?.resources).toBeUndefined();
+    } finally {
+      await plain.close();
+    }
+  });
+
   it("serves only the tools named by --enable", async () => {
     const session = await connectStdio(["--no-docs", "--enable", "get_flows"], withPrefect());
     try {

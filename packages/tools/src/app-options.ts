@@ -15,6 +15,7 @@ export const APP_OPTIONS = {
   enable: { type: "string", multiple: true },
   disable: { type: "string", multiple: true },
   "no-docs": { type: "boolean" },
+  "no-ui": { type: "boolean" },
 } as const;
 
 /** The tool-selection subset, for an app that does not choose its Prefect from flags (Cloud OAuth). */
@@ -22,12 +23,14 @@ export const TOOL_OPTIONS = {
   enable: APP_OPTIONS.enable,
   disable: APP_OPTIONS.disable,
   "no-docs": APP_OPTIONS["no-docs"],
+  "no-ui": APP_OPTIONS["no-ui"],
 } as const;
 
 /** The shared options' lines of `--help`, aligned with the apps' own option lines. */
 export const TOOL_OPTIONS_USAGE = `  --enable TOOL,...     serve only these tools
   --disable TOOL,...    serve every tool but these
-  --no-docs             do not proxy Prefect's documentation MCP server (docs_* tools)`;
+  --no-docs             do not proxy Prefect's documentation MCP server (docs_* tools)
+  --no-ui               do not serve the MCP Apps views (ui://prefect/dashboard, ui://prefect/flow-run)`;
 
 export const APP_OPTIONS_USAGE = `  --profile NAME        use this Prefect profile (as PREFECT_PROFILE=NAME)
   --api-url URL         the Prefect API URL, e.g. http://127.0.0.1:4200/api (beats env and profile)
@@ -39,6 +42,8 @@ export interface AppOptions {
   disable: string[];
   /** Proxy Prefect's docs MCP server (false with `--no-docs`). */
   docs: boolean;
+  /** Serve the MCP Apps views (false with `--no-ui`). */
+  ui: boolean;
   /** Sets PREFECT_PROFILE for settings resolution. */
   profile?: string;
   /** Beats PREFECT_API_URL and the profile. */
@@ -52,6 +57,7 @@ export interface AppOptionValues {
   enable?: string[];
   disable?: string[];
   "no-docs"?: boolean;
+  "no-ui"?: boolean;
 }
 
 /**
@@ -64,7 +70,7 @@ export function parseAppOptions(
 ): AppOptions {
   const enable = parseToolList(values.enable, "--enable", knownTools);
   const disable = parseToolList(values.disable, "--disable", knownTools);
-  const options: AppOptions = { enable, disable, docs: !values["no-docs"] };
+  const options: AppOptions = { enable, disable, docs: !values["no-docs"], ui: !values["no-ui"] };
   if (values.profile !== undefined) {
     if (!values.profile.trim()) throw new UsageError("--profile needs a profile name.");
     options.profile = values.profile;

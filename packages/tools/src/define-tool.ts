@@ -1,4 +1,5 @@
 import type { GrantedCloudWorkspace, PrefectClient, PrefectSettings } from "@prefect-mcp/client";
+import type { UiView } from "@prefect-mcp/ui";
 import type { z } from "zod";
 
 /** What a handler may use besides its input. Built fresh for every call. */
@@ -48,6 +49,8 @@ export interface Tool<
    */
   readsPrefect?: false;
   handler(input: z.output<Input>, context: ToolContext): Promise<z.input<Output>>;
+  /** The MCP Apps view hosts render beside this tool's result (unless the server turns UIs off). */
+  ui?: UiView;
   /** A compact text form of the result; defaults to compact JSON. */
   render?(output: z.output<Output>): string;
 }

@@ -21,6 +21,7 @@ import { registerPrompts } from "./prompts.js";
 import { runTool } from "./run-tool.js";
 import { errorResult, successResult } from "./tool-results.js";
 import { allTools } from "./tools/index.js";
+import { registerUiResources, withUiLink } from "./ui-resources.js";
 import {
   chooseWorkspace,
   listAuthorizedWorkspaces,
@@ -73,6 +74,11 @@ export interface CreatePrefectMcpServerOptions {
    * then owns and closes itself.
    */
   docs?: false | { url?: string; timeoutMs?: number } | DocsProxy;
+  /**
+   * MCP Apps views (`ui://prefect/dashboard`, `ui://prefect/flow-run`) linked from the tools that
+   * feed them: default on; false serves neither the resources nor the links. Results are the same.
+   */
+  ui?: boolean;
   /** Options for every Prefect client the server creates (timeouts, retries, User-Agent). */
   clientOptions?: PrefectClientOptions;
   /** Where operator-facing warnings and unexpected errors go (default: stderr). */
@@ -121,7 +127,11 @@ export function createPrefectMcpServer(options: CreatePrefectMcpServerOptions = 
     });
   }
 
-  const listings: McpToolListing[] = tools.map(toolListing);
+  const ui = options.ui !== false;
+  const listings: McpToolListing[] = tools.map((tool) =>
+    ui ? withUiLink(tool, toolListing(tool)) : toolListing(tool),
+  );
+  if (ui) registerUiResources(server);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: [...listings, ...(docs?.listings() ?? [])],
   }));

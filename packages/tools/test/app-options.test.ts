@@ -10,12 +10,13 @@ import {
 const TOOLS = ["get_flows", "get_flow_runs", "get_deployments"];
 
 describe("the shared app options", () => {
-  it("parses tool lists, docs, profile and API URL", () => {
+  it("parses tool lists, docs, UI, profile and API URL", () => {
     expect(
       parseAppOptions(
         {
           enable: ["get_flows,get_flow_runs", "get_flows"],
           "no-docs": true,
+          "no-ui": true,
           profile: "prod",
           "api-url": "http://127.0.0.1:4200/api",
         },
@@ -25,6 +26,7 @@ describe("the shared app options", () => {
       enable: ["get_flows", "get_flow_runs"],
       disable: [],
       docs: false,
+      ui: false,
       profile: "prod",
       apiUrl: "http://127.0.0.1:4200/api",
     });

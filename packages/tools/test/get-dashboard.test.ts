@@ -158,6 +158,41 @@ describe("get_dashboard", () => {
     expect(problem_runs.failed.runs.map((run: { id: string }) => run.id)).toContain(ids.failed);
   });
 
+  it("splits the window's counts into the intervals asked for, oldest first", async () => {
+    const result = await tools.call("get_dashboard", { window_hours: 5, intervals: 7 });
+    expect(result.isError, result.text).toBeFalsy();
+    const { window, flow_runs } = result.data;
+    type Interval = { start: string; end: string; states?: { name: string; count: number }[] };
+    const intervals: Interval[] = flow_runs.intervals;
+    expect(intervals).toHaveLength(7);
+    expect(Date.parse(intervals[0]?.start ?? "")).toBe(Date.parse(window.start));
+    // The last interval may end a millisecond late: 5 h do not split evenly into 7.
+    const lastEnd = Date.parse(intervals.at(-1)?.end ?? "");
+    expect(lastEnd - Date.parse(window.end)).toBeGreaterThanOrEqual(0);
+    expect(lastEnd - Date.parse(window.end)).toBeLessThanOrEqual(7);
+    for (const [index, interval] of intervals.entries()) {
+      const next = intervals[index + 1];
+      if (next) expect(Date.parse(next.start)).toBe(Date.parse(interval.end));
+    }
+    // Every run counted in the window is in exactly one interval, under its state name.
+    const summed: Record<string, number> = {};
+    for (const state of intervals.flatMap((interval) => interval.states ?? [])) {
+      summed[state.name] = (summed[state.name] ?? 0) + state.count;
+    }
+    expect(summed).toEqual(flow_runs.by_state_name);
+    expect(summed.Failed).toBeGreaterThanOrEqual(1);
+  });
+
+  it("leaves intervals out unless asked for them", () => {
+    expect(dashboard.flow_runs.intervals).toBeUndefined();
+  });
+
+  it("rejects fewer than two intervals, naming the field", async () => {
+    const result = await tools.call("get_dashboard", { intervals: 1 });
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/intervals/);
+  });
+
   it("rejects a window over 30 days, naming the bound", async () => {
     const result = await tools.call("get_dashboard", { window_hours: 1000 });
     expect(result.isError).toBe(true);

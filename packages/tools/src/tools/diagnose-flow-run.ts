@@ -1,4 +1,5 @@
 import type { PrefectClient, Schema } from "@prefect-mcp/client";
+import { FLOW_RUN_VIEW } from "@prefect-mcp/ui";
 import { z } from "zod";
 import { compact } from "../compact.js";
 import { defineTool, READ_ONLY } from "../define-tool.js";
@@ -41,6 +42,7 @@ export const diagnoseFlowRun = defineTool({
   description: `Why a flow run failed, crashed, was cancelled or has not started: ranked causes with evidence (failing task and exception, retries, upstream failure, timeout, crash, who cancelled, paused pool, full limits…) and exact next steps. Ids: get_flow_runs.`,
   inputSchema: z.object({ flow_run_id: uuidParam("flow run") }),
   outputSchema: diagnosisOutputSchema,
+  ui: FLOW_RUN_VIEW,
   annotations: READ_ONLY,
   async handler({ flow_run_id }, { client, now }) {
     const [run] = await client.POST("/flow_runs/filter", {

@@ -1,4 +1,5 @@
 import type { PrefectClient, Schema } from "@prefect-mcp/client";
+import { DASHBOARD_VIEW } from "@prefect-mcp/ui";
 import { z } from "zod";
 import { compact } from "../compact.js";
 import { defineTool, READ_ONLY } from "../define-tool.js";
@@ -47,6 +48,13 @@ Bounded: 10 runs, ${LIMITS_SHOWN} fullest limits per kind; notes say what was cu
       .max(720, { error: "must be at most 720 (30 days)" })
       .default(24)
       .describe("Hours covered by counts and failures (1–720)"),
+    intervals: z
+      .number()
+      .int()
+      .min(2)
+      .max(48)
+      .optional()
+      .describe("Also split the counts into this many equal intervals (2–48), oldest first"),
   }),
   // Lean on purpose: every tools/list carries it; each section's fields are in the description.
   outputSchema: z.object({
@@ -58,8 +66,9 @@ Bounded: 10 runs, ${LIMITS_SHOWN} fullest limits per kind; notes say what was cu
     concurrency_limits: section.optional(),
     notes: z.array(z.string()).optional(),
   }),
+  ui: DASHBOARD_VIEW,
   annotations: READ_ONLY,
-  async handler({ window_hours }, { client, now }) {
+  async handler({ window_hours, intervals }, { client, now }) {
     const end = now();
     const start = new Date(end.getTime() - window_hours * 3_600_000);
     const inWindow: FlowRunFilter = {
@@ -73,7 +82,9 @@ Bounded: 10 runs, ${LIMITS_SHOWN} fullest limits per kind; notes say what was cu
         body: {
           history_start: start.toISOString(),
           history_end: end.toISOString(),
-          history_interval_seconds: window_hours * 3_600,
+          // Prefect counts per bucket; one bucket spanning the window unless intervals are asked
+          // for. Rounded up to the millisecond: a hair short would leave an extra sliver bucket.
+          history_interval_seconds: Math.ceil((window_hours * 3_600_000) / (intervals ?? 1)) / 1000,
         },
       }),
       runs({ state: { name: { any_: ["Late"] } } }, "EXPECTED_START_TIME_DESC", RUNS_SHOWN + 1),
@@ -125,7 +136,7 @@ Bounded: 10 runs, ${LIMITS_SHOWN} fullest limits per kind; notes say what was cu
 
     return compact({
       window: { start: start.toISOString(), end: end.toISOString() },
-      flow_runs: counts,
+      flow_runs: intervals ? { ...counts, intervals: history.map(intervalCounts) } : counts,
       problem_runs: {
         late: groupOf(late, undefined),
         failed: groupOf(failed, counts.by_state_type.FAILED ?? 0),
@@ -164,6 +175,19 @@ function countsByState(history: Schema<"HistoryResponse">[]) {
     }
   }
   return { total, by_state_type, by_state_name };
+}
+
+/** One interval's counts, as charts want them: every state present, with its type. */
+function intervalCounts(bucket: Schema<"HistoryResponse">) {
+  return {
+    start: bucket.interval_start,
+    end: bucket.interval_end,
+    states: bucket.states.map((state) => ({
+      type: state.state_type,
+      name: state.state_name,
+      count: state.count_runs,
+    })),
+  };
 }
 
 function runSummary(item: FlowRun, nowMs: number) {

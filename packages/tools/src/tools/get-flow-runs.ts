@@ -1,4 +1,5 @@
 import type { Schema } from "@prefect-mcp/client";
+import { FLOW_RUN_VIEW } from "@prefect-mcp/ui";
 import { z } from "zod";
 import { compact } from "../compact.js";
 import { defineTool, READ_ONLY } from "../define-tool.js";
@@ -47,6 +48,7 @@ filter is a FlowRunFilter (id, name, state {type, name}, tags, deployment_id, wo
     jmespath: jmespathParam,
   }),
   outputSchema: listOutput("flow_runs", flowRun),
+  ui: FLOW_RUN_VIEW,
   annotations: READ_ONLY,
   async handler({ filter, limit, offset }, { client, now }) {
     const flowRuns = validatedFilter("FlowRunFilter", filter);
