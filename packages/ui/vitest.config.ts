@@ -1,3 +1,4 @@
 import { packageTestConfig } from "../../vitest.shared.js";
 
-export default packageTestConfig();
+// The browser test renders the views against a real Prefect server.
+export default packageTestConfig({ prefectServer: true });

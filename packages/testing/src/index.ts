@@ -1,4 +1,5 @@
 export { isolatedEnv } from "./child-env.js";
+export { type ChromiumHost, ensureChromium } from "./chromium.js";
 export {
   type CloudSimulator,
   type CloudSimulatorOptions,

@@ -31,7 +31,8 @@ export async function forwardToWorkspace(
     upstream = await fetch(`${upstreamBase}${rest}${exchange.url.search}`, {
       method,
       headers,
-      ...(body && body.length > 0 ? { body } : {}),
+      // As bytes, not a Buffer: packages that type-check this file with DOM's fetch accept only that.
+      ...(body && body.length > 0 ? { body: new Uint8Array(body) } : {}),
       // A redirect is the caller's to follow (or refuse), as it would be against Cloud.
       redirect: "manual",
     });
