@@ -6,6 +6,7 @@ import {
   isolatedEnv,
   type McpConnection,
 } from "@prefect-mcp/testing";
+import type { Frame } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { type BrowserHost, openBrowserHost } from "./browser/browser-host.js";
 import {
@@ -156,6 +157,17 @@ describe("the dashboard view", () => {
     expect(direct.data.causes.map((cause) => cause.code)).toContain("work_pool_paused");
     await expectDiagnosis(await readDiagnosis(view, '[data-testid="diagnosis"]'), direct.data);
     await host.screenshot("dashboard-diagnosis");
+
+    // From the keyboard alone: focus the failed run's button and press Enter.
+    await view.focus(`[data-testid="failed-run"][data-run-id="${scenario.failedRun.id}"]`);
+    await view.page().keyboard.press("Enter");
+    const failed = await call<Diagnosis>("diagnose_flow_run", {
+      flow_run_id: scenario.failedRun.id,
+    });
+    await expect
+      .poll(async () => (await readDiagnosis(view, '[data-testid="diagnosis"]')).verdict)
+      .toBe(failed.data.verdict);
+    await expectChartsDescribed(view);
   });
 });
 
@@ -222,6 +234,7 @@ describe("the flow run view", () => {
     await view.selectOption('[data-testid="log-level"]', "all");
     await view.click('[data-testid="more-logs"]');
     await expect.poll(async () => (await visibleLogLevels(view)).length).toBe(FAILED_RUN_LOG_LINES);
+    await expectChartsDescribed(view);
     expect(await host.appToolCalls()).toContainEqual({
       name: "get_flow_run_logs",
       arguments: expect.objectContaining({ flow_run_id: scenario.failedRun.id, offset: 50 }),
@@ -294,6 +307,23 @@ describe("theming", () => {
     await host.screenshot("flow-run-dark");
   });
 });
+
+/** Every chart is an image with a spoken summary, and its data is also in a table. */
+async function expectChartsDescribed(view: Frame): Promise<void> {
+  const charts = await view.locator("canvas").evaluateAll((canvases) =>
+    canvases.map((canvas) => ({
+      role: canvas.getAttribute("role"),
+      label: canvas.getAttribute("aria-label") ?? "",
+      table: Boolean(canvas.closest("section")?.querySelector("table")),
+    })),
+  );
+  expect(charts.length).toBeGreaterThan(0);
+  for (const chart of charts) {
+    expect(chart.role).toBe("img");
+    expect(chart.label.length).toBeGreaterThan(10);
+    expect(chart.table).toBe(true);
+  }
+}
 
 /** The diagnosis shown equals diagnose_flow_run's: its verdict, and its causes in order. */
 async function expectDiagnosis(
