@@ -26,13 +26,14 @@ import { repoRoot } from "../src/repo-root.js";
 const MAX_TARBALL_KB: Record<string, number> = {
   "@prefect-mcp/client": 260, // 173: most of it the generated types and the OpenAPI spec
   "@prefect-mcp/tools": 240, // 157
+  "@prefect-mcp/ui": 400, // 273: the two self-contained views, ~420 kB of minified HTML each
   "@prefect-mcp/stdio": 24, // 12
   "@prefect-mcp/http": 56, // 33
   "@prefect-mcp/cloud-oauth": 48, // 27
   "@prefect-mcp/cloud-token": 40, // 22
 };
 
-/** node_modules of a project that installed all six, third-party dependencies included (35 MB). */
+/** node_modules of a project that installed all seven, third-party dependencies included (35 MB). */
 const MAX_INSTALL_MB = 50;
 
 const BINS = ["prefect-mcp", "prefect-mcp-http", "prefect-mcp-cloud", "prefect-mcp-cloud-token"];
@@ -286,6 +287,24 @@ describe("the packed packages installed with npm into an empty project", () => {
         expect(result.data.flows).toEqual([
           expect.objectContaining({ id: flow.id, name: flow.name }),
         ]);
+      } finally {
+        await session.close();
+      }
+    });
+
+    it("serves the MCP Apps views from the installed @prefect-mcp/ui", async () => {
+      const session = await connectStdioMcp({
+        command: installedBin("prefect-mcp"),
+        args: ["--no-docs"],
+        env: isolatedEnv({ PREFECT_API_URL: apiUrl }),
+      });
+      try {
+        for (const uri of ["ui://prefect/dashboard", "ui://prefect/flow-run"]) {
+          const { contents } = await session.client.readResource({ uri });
+          const html = (contents[0] as { text?: string }).text ?? "";
+          expect(html, uri).toMatch(/^<!doctype html>/i);
+          expect(html.length, uri).toBeGreaterThan(100_000);
+        }
       } finally {
         await session.close();
       }
