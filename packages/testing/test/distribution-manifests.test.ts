@@ -726,7 +726,9 @@ describe("prefect CLI skill", () => {
     expect(codes.filter((code) => !covered.has(code))).toEqual([]);
   });
 
-  describe("run against a real Prefect server", () => {
+  // Each test runs the CLI several times in a row, and each run starts Python and imports Prefect
+  // (~2 s of CPU): on a busy 2-core CI machine one test can take a minute.
+  describe("run against a real Prefect server", { timeout: 180_000 }, () => {
     const apiUrl = inject("prefectApiUrl");
     const seed = createSeedClient({ apiUrl });
     const prefect = createPrefectClient(resolvePrefectSettings({ env: {}, overrides: { apiUrl } }));
