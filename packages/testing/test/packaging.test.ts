@@ -268,17 +268,20 @@ describe("the packed packages installed with npm into an empty project", () => {
 
   describe("serving a real Prefect", () => {
     let flow: Flow;
+    /** The npm-installed `prefect-mcp`, over stdio, reading this run's Prefect. */
+    const connectInstalledStdio = () =>
+      connectStdioMcp({
+        command: installedBin("prefect-mcp"),
+        args: ["--no-docs"],
+        env: isolatedEnv({ PREFECT_API_URL: apiUrl }),
+      });
 
     beforeAll(async () => {
       flow = await createFlow(createSeedClient({ apiUrl }));
     });
 
     it("answers get_flows with a seeded flow over stdio from the installed prefect-mcp", async () => {
-      const session = await connectStdioMcp({
-        command: installedBin("prefect-mcp"),
-        args: ["--no-docs"],
-        env: isolatedEnv({ PREFECT_API_URL: apiUrl }),
-      });
+      const session = await connectInstalledStdio();
       try {
         const result = await session.call("get_flows", {
           filter: { name: { any_: [flow.name] } },
@@ -293,11 +296,7 @@ describe("the packed packages installed with npm into an empty project", () => {
     });
 
     it("serves the MCP Apps views from the installed @prefect-mcp/ui", async () => {
-      const session = await connectStdioMcp({
-        command: installedBin("prefect-mcp"),
-        args: ["--no-docs"],
-        env: isolatedEnv({ PREFECT_API_URL: apiUrl }),
-      });
+      const session = await connectInstalledStdio();
       try {
         for (const uri of ["ui://prefect/dashboard", "ui://prefect/flow-run"]) {
           const { contents } = await session.client.readResource({ uri });
