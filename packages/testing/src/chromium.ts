@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
-import lockfile from "proper-lockfile";
-import { venvCacheDir } from "./python-env.js";
+import { withCacheLock } from "./python-env.js";
+import { runProcess } from "./run-process.js";
 
 /** The variable that points the browser tests at a Chromium (or Chrome) of the user's choice. */
 export const CHROMIUM_ENV = "PREFECT_MCP_CHROMIUM";
@@ -17,6 +16,8 @@ const APT_INSTALL = [
   "chromium",
 ] as const satisfies readonly string[];
 const NONINTERACTIVE = ["DEBIAN_FRONTEND=noninteractive"];
+/** How long an install may take, and another process waits for it. */
+const INSTALL_WAIT_MS = 600_000;
 
 /** What ensureChromium needs from the machine; tests pass a fake one. */
 export interface ChromiumHost {
@@ -145,43 +146,20 @@ function machine(): ChromiumHost {
       }
     },
     uid: process.getuid?.(),
-    run: runCommand,
-    async serialise(task) {
-      const dir = venvCacheDir();
-      mkdirSync(dir, { recursive: true });
-      const release = await lockfile.lock(dir, {
-        lockfilePath: path.join(dir, "chromium-install.lock"),
-        // An apt-get install of Chromium takes a minute or two; wait well past that.
-        retries: { retries: 1_200, factor: 1, minTimeout: 500, maxTimeout: 500 },
-        stale: 30_000,
-      });
+    async run(command, args, env = {}) {
       try {
-        return await task();
-      } finally {
-        await release();
+        const exit = await runProcess(command, args, {
+          env: { ...process.env, ...env },
+          timeoutMs: INSTALL_WAIT_MS,
+        });
+        return { code: exit.code, output: `${exit.stdout}${exit.stderr}` };
+      } catch (error) {
+        // Could not be started at all (e.g. no sudo): a failed command like any other.
+        return { code: null, output: error instanceof Error ? error.message : String(error) };
       }
     },
+    // An apt-get install of Chromium takes a minute or two; wait well past that.
+    serialise: (task) => withCacheLock("chromium-install", INSTALL_WAIT_MS, task),
     log: (line) => process.stderr.write(`${line}\n`),
   };
-}
-
-function runCommand(
-  command: string,
-  args: readonly string[],
-  env: Record<string, string> = {},
-): Promise<CommandExit> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", (error) => resolve({ code: null, output: `${output}${error.message}` }));
-    child.on("close", (code) => resolve({ code, output }));
-  });
 }

@@ -69,19 +69,33 @@ export async function ensurePythonEnv(spec: PythonEnvSpec): Promise<PythonEnv> {
   const wanted = spec.stamp ?? spec.requirements.join("\n");
   if (await isInstalled(marker, wanted)) return env;
 
-  await mkdir(venvCacheDir(), { recursive: true });
-  const release = await lockfile.lock(venvCacheDir(), {
-    lockfilePath: path.join(venvCacheDir(), `${spec.name}.lock`),
-    // A pip install takes about half a minute; wait well past that for another process's install.
-    retries: { retries: 600, factor: 1, minTimeout: 500, maxTimeout: 500 },
-    stale: 30_000,
-  });
-  try {
+  // A pip install takes about half a minute; wait well past that for another process's install.
+  return withCacheLock(spec.name, 300_000, async () => {
     if (await isInstalled(marker, wanted)) return env;
     await rm(dir, { recursive: true, force: true });
     await install(dir, env.python, spec.requirements);
     await writeFile(marker, `${wanted}\n`);
     return env;
+  });
+}
+
+/**
+ * Runs `task` holding the machine-wide lock `<cache>/<name>.lock`, so that of several processes
+ * installing the same thing one does it and the others wait up to `waitMs` for it.
+ */
+export async function withCacheLock<T>(
+  name: string,
+  waitMs: number,
+  task: () => Promise<T>,
+): Promise<T> {
+  await mkdir(venvCacheDir(), { recursive: true });
+  const release = await lockfile.lock(venvCacheDir(), {
+    lockfilePath: path.join(venvCacheDir(), `${name}.lock`),
+    retries: { retries: Math.ceil(waitMs / 500), factor: 1, minTimeout: 500, maxTimeout: 500 },
+    stale: 30_000,
+  });
+  try {
+    return await task();
   } finally {
     await release();
   }
