@@ -1,7 +1,7 @@
 import { RESOURCE_MIME_TYPE, registerAppResource } from "@modelcontextprotocol/ext-apps/server";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Tool as McpToolListing } from "@modelcontextprotocol/sdk/types.js";
-import { readViewHtml, UI_VIEWS, type UiView } from "@prefect-mcp/ui";
+import { readViewHtml, UI_VIEWS } from "@prefect-mcp/ui";
 import type { AnyTool } from "./define-tool.js";
 
 /** Registers every MCP Apps view (`ui://prefect/…`) as a resource hosts read and render. */
@@ -28,7 +28,7 @@ const linkedListings = new WeakMap<McpToolListing, McpToolListing>();
  * hosts read the nested form first, and every tools/list would carry both.
  */
 export function withUiLink(tool: AnyTool, listing: McpToolListing): McpToolListing {
-  const view: UiView | undefined = tool.ui;
+  const view = tool.ui;
   if (!view) return listing;
   let linked = linkedListings.get(listing);
   if (!linked) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { windowHoursOf } from "../src/views/dashboard/window-hours.js";
+import { windowHoursOf, windowSpanHours } from "../src/views/dashboard/window-hours.js";
 
 describe("the window the dashboard view asks for again", () => {
   it("is the one the opening call asked for", () => {
@@ -23,5 +23,16 @@ describe("the window the dashboard view asks for again", () => {
       1,
     );
     expect(windowHoursOf(undefined, undefined)).toBe(24);
+  });
+});
+
+describe("the hours a window spans", () => {
+  it("is the time between its ends, and NaN when an end is missing or unreadable", () => {
+    expect(windowSpanHours({ start: "2026-01-01T00:00:00Z", end: "2026-01-02T12:00:00Z" })).toBe(
+      36,
+    );
+    expect(windowSpanHours({ start: "2026-01-01T00:00:00Z" })).toBeNaN();
+    expect(windowSpanHours({ start: "soon", end: "2026-01-01T00:00:00Z" })).toBeNaN();
+    expect(windowSpanHours(undefined)).toBeNaN();
   });
 });

@@ -1,10 +1,11 @@
 import { h } from "../shared/dom.js";
 import { formatDuration, formatTime, plural } from "../shared/format.js";
 import { type Dashboard, list } from "./dashboard-data.js";
+import { windowSpanHours } from "./window-hours.js";
 
 export function dashboardHeader(dashboard: Dashboard): HTMLElement {
   const { start, end } = dashboard.window ?? {};
-  const hours = start && end ? (Date.parse(end) - Date.parse(start)) / 3_600_000 : Number.NaN;
+  const hours = windowSpanHours(dashboard.window);
   return h(
     "header",
     { class: "page-header" },
